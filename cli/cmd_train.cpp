@@ -1,0 +1,108 @@
+// noamlab train: headless training with a progress line and the history as JSON.
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "commands.h"
+#include "trainer.h"
+
+namespace noam::cli {
+
+static const char* kHelp =
+    "usage: noamlab train CONFIG.json [--steps N] [--seed S] [--threads N] [--lr X] [--out run.json] [--quiet]\n"
+    "\n"
+    "Trains the run CONFIG describes (model, data, optimizer, training; see configs/) and prints a progress line.\n"
+    "  --steps N     number of steps (default: the config's train.steps)\n"
+    "  --seed S      seed for weights and data order (default: the config's train.seed)\n"
+    "  --threads N   OpenMP threads (results are identical for any N)\n"
+    "  --lr X        override optim.lr\n"
+    "  --out F       write {config, history, final} as JSON to F (also when training stops early)\n"
+    "  --quiet       no progress lines\n"
+    "Exit code 1 when training stops on a non-finite loss or gradient (the message says why).\n";
+
+nlohmann::json history_to_json(const std::vector<StepRecord>& h) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const StepRecord& r : h) {
+        nlohmann::json j = {{"step", r.step}, {"loss", r.loss}, {"nll", r.nll}, {"accuracy", r.accuracy},
+                            {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"tokens_per_sec", r.tokens_per_sec}};
+        if (r.val_loss >= 0) {
+            j["val_loss"] = r.val_loss;
+            j["val_accuracy"] = r.val_accuracy;
+        }
+        a.push_back(j);
+    }
+    return a;
+}
+
+static bool write_text_file(const std::string& path, const std::string& text) {
+    // write beside the target, then rename: a failed write never leaves half a file behind
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        if (!f) return false;
+        f << text;
+        if (!f.good()) return false;
+    }
+    return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+int cmd_train(const std::vector<std::string>& argv) {
+    Args a = parse_args("train", argv, {"--steps", "--seed", "--threads", "--lr", "--out"}, {"--quiet"});
+    if (a.has("--help")) {
+        std::fputs(kHelp, stdout);
+        return 0;
+    }
+    if (a.positional.size() != 1) throw UsageError("expected one CONFIG.json (see noamlab train --help)");
+    RunConfig cfg = load_run_config(a.positional[0]);
+    cfg.train.steps = (int)a.get_int("--steps", cfg.train.steps, 0, 1 << 30);
+    cfg.train.seed = (uint64_t)a.get_int("--seed", (long)cfg.train.seed, 0, 1L << 53);
+    cfg.train.threads = (int)a.get_int("--threads", cfg.train.threads, 1, 256);
+    cfg.optim.lr = (float)a.get_number("--lr", cfg.optim.lr, 1e-12, 1e9);
+    const bool quiet = a.has("--quiet");
+    const std::string out = a.get("--out", "");
+
+    Trainer tr(cfg);
+    if (!quiet)
+        std::fprintf(stderr, "noamlab train: %s, %zu parameters, %d steps of %d x %d tokens, seed %llu\n",
+                     tr.data->describe().c_str(), tr.model->num_params(), cfg.train.steps, cfg.train.batch_size,
+                     cfg.model.seq_len, (unsigned long long)cfg.train.seed);
+    const auto t0 = std::chrono::steady_clock::now();
+    float last_val = -1, last_acc = -1;
+    while (!tr.finished()) {
+        if (!tr.step()) break;
+        const StepRecord& r = tr.history.back();
+        if (r.val_loss >= 0) {
+            last_val = r.val_loss;
+            last_acc = r.val_accuracy;
+        }
+        const bool report = r.step % std::max(1, cfg.train.steps / 20) == 0 || tr.finished();
+        if (!quiet && report) {
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::fprintf(stderr, "step %6d/%d  loss %.4f  val %.4f  val acc %.3f  lr %.2e  |g| %.3f  %.0f tok/s\n",
+                         r.step, cfg.train.steps, r.nll, last_val, last_acc, r.lr, r.grad_norm,
+                         r.step * (double)cfg.train.batch_size * cfg.model.seq_len / std::max(secs, 1e-9));
+        }
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!out.empty()) {
+        nlohmann::json j;
+        RunConfig used = tr.cfg;
+        j["config"] = run_config_to_json(used);
+        j["history"] = history_to_json(tr.history);
+        j["final"] = {{"steps", tr.step_count}, {"val_loss", last_val}, {"val_accuracy", last_acc},
+                      {"seconds", secs}, {"stopped", tr.error}};
+        if (!write_text_file(out, j.dump(1))) throw std::runtime_error("cannot write " + out);
+    }
+    if (tr.stopped()) {
+        std::fprintf(stderr, "noamlab train: %s\n", tr.error.c_str());
+        return 1;
+    }
+    if (!quiet)
+        std::fprintf(stderr, "noamlab train: done in %.1f s, final val loss %.4f, val accuracy %.3f\n", secs, last_val,
+                     last_acc);
+    return 0;
+}
+
+}  // namespace noam::cli

@@ -1,0 +1,16 @@
+// The noamlab subcommands. Each takes the arguments after its name and returns the exit code:
+// 0 success, 1 the work failed (e.g. training diverged), 2 bad usage or bad input files.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace noam::cli {
+
+int cmd_train(const std::vector<std::string>& args);
+int cmd_dump(const std::vector<std::string>& args);
+int cmd_bench(const std::vector<std::string>& args);
+
+// runs fn, turning UsageError / ConfigError / std::exception into one line on stderr and exit code 2
+int guarded(const std::string& command, int (*fn)(const std::vector<std::string>&), const std::vector<std::string>& args);
+
+}  // namespace noam::cli

@@ -1,0 +1,39 @@
+// noamlab: with no arguments (or `gui`) the window; otherwise a headless command.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "commands.h"
+
+static const char* kUsage =
+    "NoamLab: learn how Transformer-era mechanisms work by training small models live.\n"
+    "\n"
+    "usage: noamlab [COMMAND] [ARGS]\n"
+    "\n"
+    "  (none)                     open the window on the default run\n"
+    "  gui [CONFIG] [flags]       open the window (noamlab gui --help)\n"
+    "  train CONFIG [flags]       train headless, print progress, write the history (noamlab train --help)\n"
+    "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
+    "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
+    "  help                       this text\n"
+    "\n"
+    "Exit codes: 0 success, 1 the work failed (e.g. training diverged, no display), 2 bad usage or input.\n";
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return noam::viz::gui_main({});
+    const std::string cmd = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (cmd == "gui") return noam::viz::gui_main(rest);
+    if (cmd == "train") return noam::cli::guarded(cmd, noam::cli::cmd_train, rest);
+    if (cmd == "dump") return noam::cli::guarded(cmd, noam::cli::cmd_dump, rest);
+    if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
+    std::fprintf(stderr, "noamlab: unknown command '%s' (see noamlab help)\n", cmd.c_str());
+    return 2;
+}

@@ -1,0 +1,148 @@
+// Run configuration: JSON in, validated structs out, and back to JSON (for run records and dumps).
+#include "config.h"
+
+#include <nlohmann/json.hpp>
+
+#include "json_reader.h"
+
+namespace noam {
+
+const char* to_string(NormKind k) { return k == NormKind::LayerNorm ? "layernorm" : "rmsnorm"; }
+const char* to_string(NormPlacement p) { return p == NormPlacement::PreNorm ? "pre" : "post"; }
+const char* to_string(PosKind p) {
+    return p == PosKind::Sinusoidal ? "sinusoidal" : p == PosKind::Learned ? "learned" : "none";
+}
+const char* to_string(Schedule s) {
+    return s == Schedule::Constant ? "constant" : s == Schedule::Noam ? "noam" : "cosine";
+}
+
+static std::vector<std::string> ffn_names() {
+    std::vector<std::string> v;
+    for (int k = (int)FfnKind::ReLU; k <= (int)FfnKind::SwiGLU; k++) v.push_back(to_string((FfnKind)k));
+    return v;
+}
+
+static ModelConfig parse_model(const nlohmann::json& j, const std::string& where) {
+    ObjectReader r(j, where, "/model");
+    ModelConfig m;
+    m.vocab_size = r.get_int("vocab_size", 0, 0, 1 << 20);
+    m.d_model = r.get_int("d_model", m.d_model, 1, 8192);
+    m.n_heads = r.get_int("n_heads", m.n_heads, 1, 256);
+    m.n_kv_heads = r.get_int("n_kv_heads", 0, 0, 256);
+    m.n_layers = r.get_int("n_layers", m.n_layers, 0, 64);
+    m.d_ff = r.get_int("d_ff", m.d_ff, 1, 1 << 16);
+    m.seq_len = r.get_int("seq_len", m.seq_len, 2, 4096);
+    m.norm = r.get_choice("norm", "layernorm", {"layernorm", "rmsnorm"}) == "layernorm" ? NormKind::LayerNorm
+                                                                                        : NormKind::RMSNorm;
+    m.placement = r.get_choice("placement", "pre", {"pre", "post"}) == "pre" ? NormPlacement::PreNorm
+                                                                            : NormPlacement::PostNorm;
+    const std::string pos = r.get_choice("positions", "sinusoidal", {"sinusoidal", "learned", "none"});
+    m.positions = pos == "sinusoidal" ? PosKind::Sinusoidal : pos == "learned" ? PosKind::Learned : PosKind::None;
+    m.tie_embeddings = r.get_bool("tie_embeddings", m.tie_embeddings);
+    m.scale_embeddings = r.get_bool("scale_embeddings", m.scale_embeddings);
+    m.causal = r.get_bool("causal", m.causal);
+    m.scale_attention = r.get_bool("scale_attention", m.scale_attention);
+    parse_ffn_kind(r.get_choice("ffn", "relu", ffn_names()), m.ffn);
+    m.ffn_bias = r.get_bool("ffn_bias", m.ffn_bias);
+    m.init_scale = (float)r.get_number("init_scale", m.init_scale, 0.0, 100.0);
+    r.finish();
+    return m;
+}
+
+static DataConfig parse_data(const nlohmann::json& j, const std::string& where) {
+    ObjectReader r(j, where, "/data");
+    DataConfig d;
+    d.task = r.get_choice("task", d.task, {"copy", "reverse", "sort", "recall", "induction", "text", "random"});
+    d.corpus = r.get_string("corpus", d.task == "text" ? "literature" : "");
+    d.digits = r.get_int("digits", d.digits, 2, 36);
+    d.val_fraction = (float)r.get_number("val_fraction", d.val_fraction, 0.01, 0.5);
+    r.finish();
+    return d;
+}
+
+static OptimConfig parse_optim(const nlohmann::json& j, const std::string& where) {
+    ObjectReader r(j, where, "/optim");
+    OptimConfig o;
+    o.kind = r.get_choice("kind", o.kind, {"adam", "adamw"});
+    o.lr = (float)r.get_number("lr", o.lr, 1e-12, 1e9);
+    const std::string s = r.get_choice("schedule", "constant", {"constant", "noam", "cosine"});
+    o.schedule = s == "constant" ? Schedule::Constant : s == "noam" ? Schedule::Noam : Schedule::Cosine;
+    o.warmup = r.get_int("warmup", o.warmup, 0, 1 << 30);
+    o.total_steps = r.get_int("total_steps", o.total_steps, 0, 1 << 30);
+    o.min_lr = (float)r.get_number("min_lr", o.min_lr, 0.0, 1e9);
+    o.beta1 = (float)r.get_number("beta1", o.beta1, 0.0, 0.999999);
+    o.beta2 = (float)r.get_number("beta2", o.beta2, 0.0, 0.999999999);
+    o.eps = (float)r.get_number("eps", o.eps, 1e-30, 1.0);
+    o.weight_decay = (float)r.get_number("weight_decay", o.weight_decay, 0.0, 10.0);
+    o.grad_clip = (float)r.get_number("grad_clip", o.grad_clip, 0.0, 1e9);
+    o.label_smoothing = (float)r.get_number("label_smoothing", o.label_smoothing, 0.0, 0.99);
+    r.finish();
+    return o;
+}
+
+static TrainConfig parse_train(const nlohmann::json& j, const std::string& where) {
+    ObjectReader r(j, where, "/train");
+    TrainConfig t;
+    t.batch_size = r.get_int("batch_size", t.batch_size, 1, 4096);
+    t.steps = r.get_int("steps", t.steps, 0, 1 << 30);
+    t.seed = (uint64_t)r.get_number("seed", (double)t.seed, 0, 9007199254740992.0);
+    t.eval_every = r.get_int("eval_every", t.eval_every, 1, 1 << 30);
+    t.val_batches = r.get_int("val_batches", t.val_batches, 1, 1000);
+    t.threads = r.get_int("threads", t.threads, 0, 256);
+    r.finish();
+    return t;
+}
+
+RunConfig parse_run_config(const nlohmann::json& j, const std::string& where) {
+    ObjectReader r(j, where, "");
+    RunConfig c;
+    c.model = parse_model(r.require_child("model"), where);
+    c.data = parse_data(r.require_child("data"), where);
+    if (const auto* o = r.child("optim")) c.optim = parse_optim(*o, where);
+    if (const auto* t = r.child("train")) c.train = parse_train(*t, where);
+    r.child("comment");  // free text for people reading the file
+    r.finish();
+    c.data.seq_len = c.model.seq_len;
+    validate(c, where);
+    return c;
+}
+
+RunConfig load_run_config(const std::string& path) { return parse_run_config(read_json_file(path), path); }
+
+void validate(const RunConfig& c, const std::string& where) {
+    const ModelConfig& m = c.model;
+    if (m.d_model % m.n_heads != 0)
+        config_fail(where, "/model/n_heads", "d_model (" + std::to_string(m.d_model) + ") must be divisible by n_heads (" +
+                                                 std::to_string(m.n_heads) + ")");
+    if (m.kv_heads() > m.n_heads || m.n_heads % m.kv_heads() != 0)
+        config_fail(where, "/model/n_kv_heads", "n_heads (" + std::to_string(m.n_heads) +
+                                                    ") must be a multiple of n_kv_heads (" +
+                                                    std::to_string(m.kv_heads()) + ")");
+    if (m.positions == PosKind::Sinusoidal && m.d_model % 2 != 0)
+        config_fail(where, "/model/d_model", "sinusoidal positions need an even d_model");
+}
+
+nlohmann::json run_config_to_json(const RunConfig& c) {
+    const ModelConfig& m = c.model;
+    nlohmann::json j;
+    j["model"] = {{"vocab_size", m.vocab_size}, {"d_model", m.d_model}, {"n_heads", m.n_heads},
+                  {"n_kv_heads", m.kv_heads()}, {"n_layers", m.n_layers}, {"d_ff", m.d_ff},
+                  {"seq_len", m.seq_len}, {"norm", to_string(m.norm)}, {"placement", to_string(m.placement)},
+                  {"positions", to_string(m.positions)}, {"tie_embeddings", m.tie_embeddings},
+                  {"scale_embeddings", m.scale_embeddings}, {"causal", m.causal},
+                  {"scale_attention", m.scale_attention}, {"ffn", to_string(m.ffn)}, {"ffn_bias", m.ffn_bias},
+                  {"init_scale", m.init_scale}};
+    j["data"] = {{"task", c.data.task}, {"digits", c.data.digits}, {"val_fraction", c.data.val_fraction}};
+    if (!c.data.corpus.empty()) j["data"]["corpus"] = c.data.corpus;
+    const OptimConfig& o = c.optim;
+    j["optim"] = {{"kind", o.kind}, {"lr", o.lr}, {"schedule", to_string(o.schedule)}, {"warmup", o.warmup},
+                  {"total_steps", o.total_steps}, {"min_lr", o.min_lr}, {"beta1", o.beta1}, {"beta2", o.beta2},
+                  {"eps", o.eps}, {"weight_decay", o.weight_decay}, {"grad_clip", o.grad_clip},
+                  {"label_smoothing", o.label_smoothing}};
+    const TrainConfig& t = c.train;
+    j["train"] = {{"batch_size", t.batch_size}, {"steps", t.steps}, {"seed", t.seed}, {"eval_every", t.eval_every},
+                  {"val_batches", t.val_batches}, {"threads", t.threads}};
+    return j;
+}
+
+}  // namespace noam

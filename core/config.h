@@ -1,0 +1,85 @@
+// The run configuration: model, data, optimizer and training settings, parsed from JSON with errors that
+// name the JSON path and what was expected.
+#pragma once
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "data.h"
+#include "ffn.h"
+
+namespace noam {
+
+enum class NormKind { LayerNorm, RMSNorm };
+enum class NormPlacement { PreNorm, PostNorm };
+enum class PosKind { Sinusoidal, Learned, None };
+
+struct ModelConfig {
+    int vocab_size = 0;   // 0: take it from the data's tokenizer
+    int d_model = 64;
+    int n_heads = 4;
+    int n_kv_heads = 0;   // 0: same as n_heads (MHA); 1: MQA; in between: GQA
+    int n_layers = 2;
+    int d_ff = 256;
+    int seq_len = 64;
+    NormKind norm = NormKind::LayerNorm;
+    NormPlacement placement = NormPlacement::PreNorm;
+    PosKind positions = PosKind::Sinusoidal;
+    bool tie_embeddings = true;
+    bool scale_embeddings = true;  // multiply token embeddings by sqrt(d_model), as the paper does
+    bool causal = true;
+    bool scale_attention = true;   // divide attention scores by sqrt(d_k)
+    FfnKind ffn = FfnKind::ReLU;
+    bool ffn_bias = true;          // the 2017 FFN has biases; the GLU paper's variants do not
+    float init_scale = 1.0f;       // linear weights ~ N(0, (init_scale^2) / fan_in)
+    int kv_heads() const { return n_kv_heads > 0 ? n_kv_heads : n_heads; }
+    int head_dim() const { return d_model / n_heads; }
+};
+
+enum class Schedule { Constant, Noam, Cosine };
+
+struct OptimConfig {
+    std::string kind = "adam";   // adam | adamw
+    float lr = 1e-3f;            // constant/cosine: the peak rate; noam: a multiplier on the rsqrt schedule
+    Schedule schedule = Schedule::Constant;
+    int warmup = 4000;           // noam and cosine warmup steps
+    int total_steps = 0;         // cosine: the step where it reaches min_lr (0: the run's steps)
+    float min_lr = 0.0f;
+    float beta1 = 0.9f, beta2 = 0.98f, eps = 1e-9f;  // the paper's Adam
+    float weight_decay = 0.0f;   // adamw: decoupled decay on matrices
+    float grad_clip = 1.0f;      // global-norm clipping; 0 turns it off
+    float label_smoothing = 0.1f;
+};
+
+struct TrainConfig {
+    int batch_size = 16;
+    int steps = 1000;
+    uint64_t seed = 1;
+    int eval_every = 50;   // validation every k steps (and at the last step)
+    int val_batches = 4;
+    int threads = 0;       // 0: OpenMP's default
+};
+
+struct RunConfig {
+    ModelConfig model;
+    DataConfig data;
+    OptimConfig optim;
+    TrainConfig train;
+};
+
+// Thrown for any invalid configuration or lesson: what() is one line, "<file>: <json path>: <problem>".
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+RunConfig parse_run_config(const nlohmann::json& j, const std::string& where);  // where: file name for messages
+RunConfig load_run_config(const std::string& path);                              // reads and parses the file
+nlohmann::json run_config_to_json(const RunConfig& c);
+void validate(const RunConfig& c, const std::string& where);  // cross-field checks (d_model % n_heads ...)
+
+const char* to_string(NormKind k);
+const char* to_string(NormPlacement p);
+const char* to_string(PosKind p);
+const char* to_string(Schedule s);
+
+}  // namespace noam

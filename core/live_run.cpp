@@ -1,0 +1,187 @@
+// LiveRun: the worker thread that trains while the window draws.
+#include "live_run.h"
+
+#include <chrono>
+
+namespace noam {
+
+using Clock = std::chrono::steady_clock;
+
+LiveRun::LiveRun(const RunConfig& cfg, bool play) : cfg_(cfg) {
+    trainer_ = std::make_unique<Trainer>(cfg_);  // config errors throw here, on the caller's thread
+    summary_ = summarize(*trainer_->model);
+    seed_ = cfg_.train.seed;
+    playing_ = play;
+    publish(0.0, 0.0);
+    thread_ = std::thread([this] { worker(); });
+}
+
+LiveRun::~LiveRun() {
+    post({CommandKind::Quit});
+    if (thread_.joinable()) thread_.join();
+}
+
+void LiveRun::post(Command c) {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        queue_.push_back(c);
+    }
+    cv_.notify_one();
+}
+
+std::shared_ptr<const Snapshot> LiveRun::snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return snap_;
+}
+
+size_t LiveRun::read_history(size_t from, std::vector<StepRecord>& out) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = from; i < history_.size(); i++) out.push_back(history_[i]);
+    return history_.size();
+}
+
+size_t LiveRun::history_size() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return history_.size();
+}
+
+// Builds a new snapshot on the worker thread (the watched example's forward pass and, every few seconds,
+// a generated sample), then swaps it in under the lock.
+void LiveRun::publish(double sample_every_seconds, double elapsed_seconds) {
+    Trainer& tr = *trainer_;
+    auto s = std::make_shared<Snapshot>();
+    s->step = tr.step_count;
+    s->total_steps = cfg_.train.steps;
+    s->playing = playing_;
+    s->error = tr.error;
+    s->generation = generation_;
+    const Batch& w = tr.data->watched();
+    const CharTokenizer& tok = tr.data->tokenizer();
+    tr.forward_watched();
+    const TransformerLM& m = *tr.model;
+    s->T = w.T;
+    s->n_layers = m.cfg.n_layers;
+    s->n_heads = m.cfg.n_heads;
+    s->tokens = w.tokens;
+    s->targets = w.targets;
+    for (int t : w.tokens) s->token_labels.push_back(tok.token_text(t));
+    s->target_prob.assign(w.T, 0.0f);
+    s->predicted.assign(w.T, 0);
+    for (int t = 0; t < w.T; t++) {
+        const float* p = m.loss_fn.probs.data() + (size_t)t * m.cfg.vocab_size;
+        int best = 0;
+        for (int j = 1; j < m.cfg.vocab_size; j++)
+            if (p[j] > p[best]) best = j;
+        s->predicted[t] = best;
+        if (w.targets[t] >= 0) s->target_prob[t] = p[w.targets[t]];
+    }
+    s->attention.resize((size_t)s->n_layers * s->n_heads * w.T * w.T);
+    for (int l = 0; l < s->n_layers; l++)
+        for (int h = 0; h < s->n_heads; h++)
+            for (int t = 0; t < w.T; t++)
+                for (int j = 0; j < w.T; j++)
+                    s->attention[(((size_t)l * s->n_heads + h) * w.T + t) * w.T + j] = tr.watched_attention(l, h, t, j);
+
+    // keep the previous sample unless it is time for a new one
+    std::shared_ptr<const Snapshot> prev = snapshot();
+    const bool due = !prev || prev->sample_step < 0 || prev->generation != s->generation ||
+                     std::chrono::duration<double>(Clock::now() - last_sample_).count() >= sample_every_seconds;
+    if (due) {
+        // prompt: the watched example up to its first scored position (the question of a task),
+        // or its first 16 characters for text; the model writes the rest, greedily for tasks
+        int first = 0;
+        while (first < w.T && w.targets[first] < 0) first++;
+        const bool text = tr.data->scores_all_positions();
+        const int prompt_len = text ? std::min(16, w.T) : std::min(first + 1, w.T);
+        std::vector<int> prompt(w.tokens.begin(), w.tokens.begin() + prompt_len);
+        Rng rng(1000 + tr.step_count);
+        const int n = text ? 120 : w.T + 1 - prompt_len;
+        std::vector<int> out = tr.generate(prompt, n, text ? 0.8f : 0.0f, rng);
+        s->sample_text = tok.decode(out);
+        s->sample_step = tr.step_count;
+        last_sample_ = Clock::now();
+    } else {
+        s->sample_text = prev->sample_text;
+        s->sample_step = prev->sample_step;
+    }
+    s->elapsed_seconds = elapsed_seconds;
+    std::lock_guard<std::mutex> lock(mu_);
+    snap_ = std::move(s);
+}
+
+void LiveRun::worker() {
+    int pending = 0;            // steps asked for by StepOnce / StepN
+    int steps_per_tick = 1;     // steps between snapshots
+    double max_steps_per_second = 0;
+    double elapsed = 0;
+    while (true) {
+        std::deque<Command> cmds;
+        {
+            std::unique_lock<std::mutex> lock(mu_);
+            if (queue_.empty() && !playing_ && pending == 0) cv_.wait(lock, [&] { return !queue_.empty(); });
+            cmds.swap(queue_);
+        }
+        bool changed = false;
+        for (const Command& c : cmds) {
+            switch (c.kind) {
+                case CommandKind::Quit: return;
+                case CommandKind::Play: playing_ = true; break;
+                case CommandKind::Pause: playing_ = false; pending = 0; break;
+                case CommandKind::StepOnce: pending += 1; break;
+                case CommandKind::StepN: pending += (int)c.value; break;
+                case CommandKind::SetLrScale: trainer_->lr_scale = c.value; break;
+                case CommandKind::SetStepsPerTick: steps_per_tick = std::max(1, (int)c.value); break;
+                case CommandKind::SetMaxStepsPerSecond: max_steps_per_second = std::max(0.0, c.value); break;
+                case CommandKind::Reset: {
+                    RunConfig next = cfg_;
+                    next.train.seed = (uint64_t)c.value;
+                    const double lr_scale = trainer_->lr_scale;
+                    trainer_ = std::make_unique<Trainer>(next);  // same config: cannot fail where the first did not
+                    trainer_->lr_scale = lr_scale;
+                    seed_ = next.train.seed;
+                    generation_++;
+                    pending = 0;
+                    elapsed = 0;
+                    std::lock_guard<std::mutex> lock(mu_);
+                    history_.clear();
+                    break;
+                }
+            }
+            changed = true;
+        }
+        if (!playing_ && pending == 0) {
+            if (changed) publish(0.0, elapsed);
+            continue;
+        }
+        // a tick: up to steps_per_tick steps (or what is pending), then one snapshot
+        const auto t0 = Clock::now();
+        const int n = playing_ ? steps_per_tick : std::min(pending, steps_per_tick);
+        std::vector<StepRecord> fresh;
+        for (int i = 0; i < n; i++) {
+            if (!trainer_->step()) {
+                playing_ = false;
+                pending = 0;
+                break;
+            }
+            fresh.push_back(trainer_->history.back());
+            if (pending > 0) pending--;
+        }
+        const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+        elapsed += dt;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            history_.insert(history_.end(), fresh.begin(), fresh.end());
+        }
+        publish(2.0, elapsed);
+        if (max_steps_per_second > 0 && !fresh.empty()) {
+            const double want = fresh.size() / max_steps_per_second;
+            const double spent = std::chrono::duration<double>(Clock::now() - t0).count();
+            if (want > spent) {
+                std::unique_lock<std::mutex> lock(mu_);
+                cv_.wait_for(lock, std::chrono::duration<double>(want - spent), [&] { return !queue_.empty(); });
+            }
+        }
+    }
+}
+
+}  // namespace noam

@@ -1,0 +1,18 @@
+// The one matrix multiply every layer uses, a naive reference beside it, and a transpose.
+// All matrices are row-major; shapes in the comments use (rows, cols).
+#pragma once
+
+namespace noam {
+
+// C (M,N) = A (M,K) @ B (K,N), or C += A @ B when accumulate.
+// Fast version: register tiles of 4 rows x 16 columns, OpenMP over tiles. Each C element is summed by
+// one thread in k order, so the result does not depend on the thread count.
+void matmul(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate);
+
+// The same product written as the textbook triple loop: C[i][j] = sum_k A[i][k] B[k][j].
+void matmul_naive(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate);
+
+// out (cols, rows) = in (rows, cols) transposed.
+void transpose(float* out, const float* in, int rows, int cols);
+
+}  // namespace noam

@@ -1,0 +1,137 @@
+// The training loop: sample, forward, backward, clip, update, record; evaluation; the watched example;
+// sampling text from the model.
+#include "trainer.h"
+
+#include <cmath>
+#include <sstream>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace noam {
+
+Trainer::Trainer(const RunConfig& config) : cfg(config) {
+#ifdef _OPENMP
+    if (cfg.train.threads > 0) omp_set_num_threads(cfg.train.threads);
+#endif
+    cfg.data.seq_len = cfg.model.seq_len;
+    data = make_dataset(cfg.data, cfg.train.batch_size, cfg.train.val_batches);
+    const int vocab = data->tokenizer().size();
+    if (cfg.model.vocab_size == 0) cfg.model.vocab_size = vocab;
+    if (cfg.model.vocab_size < vocab)
+        throw ConfigError("/model/vocab_size: " + std::to_string(cfg.model.vocab_size) + " is smaller than the " +
+                          std::to_string(vocab) + " symbols of the data (" + data->name() + "); leave it out or raise it");
+    validate(cfg, "config");
+    // Two independent streams from one seed: weights, and the order of the training data.
+    init_rng.reseed(cfg.train.seed * 2 + 1);
+    data_rng.reseed(cfg.train.seed * 2 + 2);
+    model = std::make_unique<TransformerLM>(cfg.model, cfg.train.batch_size, init_rng);
+    model->loss_fn.label_smoothing = cfg.optim.label_smoothing;
+    optim = make_optimizer(cfg.optim, model->params);
+    batch.resize(cfg.train.batch_size, cfg.model.seq_len);
+    history.reserve(cfg.train.steps + 1);
+}
+
+static std::string number(double x) {
+    std::ostringstream s;
+    s << x;
+    return s.str();
+}
+
+bool Trainer::step() {
+    if (stopped()) return false;
+    const auto t0 = std::chrono::steady_clock::now();
+    const int B = cfg.train.batch_size, T = cfg.model.seq_len;
+    data->sample(data_rng, batch);
+    model->params.zero_grad();
+    const LossStats s = model->forward(batch.tokens.data(), batch.targets.data(), B, T);
+    const int t = step_count + 1;
+    const float lr = (float)(learning_rate(cfg.optim, t, cfg.model.d_model, cfg.train.steps) * lr_scale);
+    if (!std::isfinite(s.loss)) {
+        error = "training stopped at step " + std::to_string(t) + ": the loss is not finite (" + number(s.loss) +
+                "); the learning rate (" + number(lr) + ") is probably too high: lower it and reset";
+        return false;
+    }
+    model->backward();
+    const double grad_norm = clip_grad_norm(model->params, cfg.optim.grad_clip);
+    if (!std::isfinite(grad_norm)) {
+        error = "training stopped at step " + std::to_string(t) + ": the gradient is not finite; the learning rate (" +
+                number(lr) + ") is probably too high: lower it and reset";
+        return false;
+    }
+    optim->step(model->params, lr, t);
+    step_count = t;
+
+    StepRecord r;
+    r.step = t;
+    r.loss = (float)s.loss;
+    r.nll = (float)s.nll;
+    r.accuracy = (float)s.accuracy;
+    r.lr = lr;
+    r.grad_norm = (float)grad_norm;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.tokens_per_sec = (float)(B * T / std::max(seconds, 1e-9));
+    if (t % cfg.train.eval_every == 0 || t == cfg.train.steps) {
+        const EvalResult e = evaluate();
+        r.val_loss = (float)e.loss;
+        r.val_accuracy = (float)e.accuracy;
+    }
+    history.push_back(r);
+    return true;
+}
+
+EvalResult Trainer::evaluate() {
+    EvalResult e;
+    double loss_sum = 0, correct = 0;
+    for (const Batch& b : data->validation()) {
+        const LossStats s = model->forward(b.tokens.data(), b.targets.data(), b.B, b.T);
+        loss_sum += s.nll * s.count;
+        correct += s.accuracy * s.count;
+        e.count += s.count;
+    }
+    if (e.count > 0) {
+        e.loss = loss_sum / e.count;
+        e.accuracy = correct / e.count;
+    }
+    return e;
+}
+
+void Trainer::forward_watched() {
+    const Batch& w = data->watched();
+    model->forward(w.tokens.data(), w.targets.data(), 1, w.T);
+}
+
+std::vector<int> Trainer::generate(std::vector<int> tokens, int n, float temperature, Rng& rng) {
+    const int V = cfg.model.vocab_size, Tmax = cfg.model.seq_len;
+    std::vector<float> p(V);
+    for (int i = 0; i < n; i++) {
+        // the model sees at most seq_len tokens: the most recent ones
+        const int len = std::min((int)tokens.size(), Tmax);
+        const int* ctx = tokens.data() + tokens.size() - len;
+        model->forward(ctx, nullptr, 1, len);
+        const float* z = model->logits_at(0, len - 1);
+        // only the symbols the data knows (the config may declare a larger vocabulary)
+        const int Vd = data->tokenizer().size();
+        int next = 0;
+        if (temperature <= 0.0f) {  // greedy
+            for (int j = 1; j < Vd; j++)
+                if (z[j] > z[next]) next = j;
+        } else {  // sample from softmax(z / temperature)
+            float maxv = z[0];
+            for (int j = 1; j < Vd; j++) maxv = std::max(maxv, z[j]);
+            double sum = 0;
+            for (int j = 0; j < Vd; j++) sum += p[j] = std::exp((z[j] - maxv) / temperature);
+            double u = rng.uniform() * sum, acc = 0;
+            next = Vd - 1;
+            for (int j = 0; j < Vd; j++) {
+                acc += p[j];
+                if (u < acc) { next = j; break; }
+            }
+        }
+        tokens.push_back(next);
+    }
+    return tokens;
+}
+
+}  // namespace noam

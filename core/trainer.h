@@ -1,0 +1,64 @@
+// The trainer: one run = a config and a seed. step() draws a batch, runs forward and backward, clips,
+// updates; the history records every step. Same config + seed => the same history, bit for bit, at any
+// thread count.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "data.h"
+#include "optimizer.h"
+#include "transformer.h"
+
+namespace noam {
+
+struct StepRecord {
+    int step = 0;
+    float loss = 0;        // training objective (label-smoothed cross-entropy) of this step's batch
+    float nll = 0;         // plain cross-entropy of this step's batch
+    float accuracy = 0;    // of this step's batch (scored positions only)
+    float val_loss = -1;   // validation cross-entropy; -1 when not evaluated at this step
+    float val_accuracy = -1;
+    float lr = 0;
+    float grad_norm = 0;   // before clipping
+    float tokens_per_sec = 0;  // wall-clock: not part of determinism
+};
+
+struct EvalResult {
+    double loss = 0, accuracy = 0;
+    int count = 0;
+};
+
+struct Trainer {
+    RunConfig cfg;
+    std::unique_ptr<Dataset> data;
+    Rng init_rng, data_rng;
+    std::unique_ptr<TransformerLM> model;
+    std::unique_ptr<Optimizer> optim;
+    Batch batch;
+    std::vector<StepRecord> history;
+    int step_count = 0;
+    std::string error;  // set when the run stopped itself (non-finite loss or gradient); step() then refuses
+    double lr_scale = 1.0;  // a live multiplier on the schedule (the window's learning-rate knob)
+
+    // Builds data, model and optimizer from the config; throws ConfigError / std::invalid_argument.
+    explicit Trainer(const RunConfig& config);
+
+    bool step();                 // false if the run is stopped (see error)
+    EvalResult evaluate();       // over the fixed validation batches
+    bool finished() const { return step_count >= cfg.train.steps; }
+    bool stopped() const { return !error.empty(); }
+
+    // Runs the watched example (B = 1) through the model, leaving its attention probabilities in the
+    // blocks' attention.probs; returns the per-position target probabilities.
+    void forward_watched();
+    // attention probability (layer l, head h, query t, key j) of the last forward_watched()
+    float watched_attention(int l, int h, int t, int j) const { return model->blocks[l].attn.prob(0, h, t, j); }
+
+    // Appends n tokens to the prompt, each sampled from the model at the given temperature (0: greedy).
+    std::vector<int> generate(std::vector<int> tokens, int n, float temperature, Rng& rng);
+};
+
+}  // namespace noam
