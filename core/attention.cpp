@@ -67,6 +67,7 @@ void Attention::forward(const float* x, float* y, int batch, int seq) {
             for (int j = 0; j <= last; j++) {
                 const float* kj = k.data() + ((size_t)b * T + j) * kvs + (size_t)g * hd;
                 float s = 0.0f;
+#pragma omp simd reduction(+ : s)
                 for (int c = 0; c < hd; c++) s += qt[c] * kj[c];
                 row[j] = s * scale;
                 if (row[j] > maxv) maxv = row[j];
@@ -122,10 +123,9 @@ void Attention::backward(const float* dy, float* dx) {
                     const float* vj = v.data() + ((size_t)b * T + j) * kvs + (size_t)g * hd;
                     float* dvj = dv.data() + ((size_t)b * T + j) * kvs + (size_t)g * hd;
                     float s = 0.0f;
-                    for (int c = 0; c < hd; c++) {
-                        s += dct[c] * vj[c];
-                        dvj[c] += p[j] * dct[c];
-                    }
+#pragma omp simd reduction(+ : s)
+                    for (int c = 0; c < hd; c++) s += dct[c] * vj[c];
+                    for (int c = 0; c < hd; c++) dvj[c] += p[j] * dct[c];
                     dp[j] = s;
                     dot_pdp += p[j] * s;
                 }

@@ -11,8 +11,8 @@
 
 namespace noam {
 
-// Maps each Unicode code point (UTF-8 in, UTF-8 out) to an id; id order is the order of first sight
-// in the string given to build(), sorted by code point so the ids do not depend on the text's order.
+// Maps each Unicode code point (UTF-8 in, UTF-8 out) to an id. build() numbers the distinct code points of a
+// text in ascending code-point order, so the ids do not depend on the order of the text.
 struct CharTokenizer {
     std::vector<uint32_t> id_to_cp;  // id -> code point
     void build(const std::string& utf8_text);                 // all distinct code points of the text
@@ -35,7 +35,7 @@ struct Batch {
 struct DataConfig {
     std::string task = "reverse";  // copy | reverse | sort | recall | induction | text | random
     std::string corpus;            // for text: "literature" | "tang300" | a file path
-    int digits = 10;               // alphabet size of the synthetic tasks (2..26)
+    int digits = 10;               // alphabet size of the synthetic tasks (2..36: 0-9 then a-z)
     int seq_len = 64;              // T, the model's context
     float val_fraction = 0.1f;     // text: the last part of the corpus is held out for validation
 };

@@ -115,16 +115,51 @@ void FFN::init(Rng& rng, float init_scale) {
     w2.init(rng, init_scale / std::sqrt((float)d_hidden));
 }
 
+// The elementwise loops, instantiated once per kind so that the switch inside ffn_activation() folds away
+// and each loop compiles to straight-line (for ReLU, vectorized) code.
+template <FfnKind K>
+static void activation_forward(const float* a, const float* u, float* h, size_t n) {
+    if constexpr (K >= FfnKind::GLU) {
+        for (size_t i = 0; i < n; i++) h[i] = ffn_activation(K, a[i]) * u[i];  // act(x W) * (x V)
+    } else {
+        for (size_t i = 0; i < n; i++) h[i] = ffn_activation(K, a[i]);  // act(x W1 + b1)
+    }
+}
+
+template <FfnKind K>
+static void activation_backward(const float* a, const float* u, const float* dh, float* da, float* du, size_t n) {
+    if constexpr (K >= FfnKind::GLU) {
+        // h = act(a) * u  =>  da = dh * u * act'(a),  du = dh * act(a)
+        for (size_t i = 0; i < n; i++) {
+            da[i] = dh[i] * u[i] * ffn_activation_grad(K, a[i]);
+            du[i] = dh[i] * ffn_activation(K, a[i]);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) da[i] = dh[i] * ffn_activation_grad(K, a[i]);  // h = act(a)
+    }
+}
+
+// calls F<kind>(args...) for the run-time kind
+#define NOAM_DISPATCH_FFN(kind, fn, ...)                                                  \
+    switch (kind) {                                                                       \
+        case FfnKind::ReLU: fn<FfnKind::ReLU>(__VA_ARGS__); break;                        \
+        case FfnKind::GELU: fn<FfnKind::GELU>(__VA_ARGS__); break;                        \
+        case FfnKind::GELU_erf: fn<FfnKind::GELU_erf>(__VA_ARGS__); break;                \
+        case FfnKind::Swish: fn<FfnKind::Swish>(__VA_ARGS__); break;                      \
+        case FfnKind::SquaredReLU: fn<FfnKind::SquaredReLU>(__VA_ARGS__); break;          \
+        case FfnKind::GLU: fn<FfnKind::GLU>(__VA_ARGS__); break;                          \
+        case FfnKind::Bilinear: fn<FfnKind::Bilinear>(__VA_ARGS__); break;                \
+        case FfnKind::ReGLU: fn<FfnKind::ReGLU>(__VA_ARGS__); break;                      \
+        case FfnKind::GEGLU: fn<FfnKind::GEGLU>(__VA_ARGS__); break;                      \
+        case FfnKind::SwiGLU: fn<FfnKind::SwiGLU>(__VA_ARGS__); break;                    \
+    }
+
 void FFN::forward(const float* x, float* y, int rows) {
     n = rows;
     const size_t sz = (size_t)n * d_hidden;
     w1.forward(x, a.data(), n);
-    if (is_gated(kind)) {
-        v.forward(x, u.data(), n);
-        for (size_t i = 0; i < sz; i++) h[i] = ffn_activation(kind, a[i]) * u[i];  // act(x W) * (x V)
-    } else {
-        for (size_t i = 0; i < sz; i++) h[i] = ffn_activation(kind, a[i]);  // act(x W1 + b1)
-    }
+    if (is_gated(kind)) v.forward(x, u.data(), n);
+    NOAM_DISPATCH_FFN(kind, activation_forward, a.data(), u.data(), h.data(), sz);
     w2.forward(h.data(), y, n);
 }
 
@@ -132,16 +167,8 @@ void FFN::backward(const float* dy, float* dx) {
     const size_t sz = (size_t)n * d_hidden;
     std::fill(dh.begin(), dh.begin() + sz, 0.0f);
     w2.backward(dy, dh.data(), n);
-    if (is_gated(kind)) {
-        // h = act(a) * u  =>  da = dh * u * act'(a),  du = dh * act(a)
-        for (size_t i = 0; i < sz; i++) {
-            da[i] = dh[i] * u[i] * ffn_activation_grad(kind, a[i]);
-            du[i] = dh[i] * ffn_activation(kind, a[i]);
-        }
-        v.backward(du.data(), dx, n);
-    } else {
-        for (size_t i = 0; i < sz; i++) da[i] = dh[i] * ffn_activation_grad(kind, a[i]);  // h = act(a)
-    }
+    NOAM_DISPATCH_FFN(kind, activation_backward, a.data(), u.data(), dh.data(), da.data(), du.data(), sz);
+    if (is_gated(kind)) v.backward(du.data(), dx, n);
     w1.backward(da.data(), dx, n);
 }
 

@@ -16,7 +16,6 @@ void Linear::declare(ParamStore& ps, const std::string& name, int in, int out, b
 
 void Linear::reserve(int max_rows) {
     w_t.assign((size_t)d_in * d_out, 0.0f);
-    x_t.assign((size_t)d_in * max_rows, 0.0f);
 }
 
 void Linear::init(Rng& rng, float std) {
@@ -48,9 +47,8 @@ void Linear::backward(const float* dy, float* dx, int n) {
         transpose(w_t.data(), w, d_in, d_out);
         matmul(dx, dy, w_t.data(), n, d_out, d_in, true);
     }
-    // dW += x^T dy : (d_in, n) @ (n, d_out)
-    transpose(x_t.data(), x_cache, n, d_in);
-    matmul(dw, x_t.data(), dy, d_in, n, d_out, true);
+    // dW += x^T dy : (d_in, n) @ (n, d_out), reading x (n, d_in) in place
+    matmul_at(dw, x_cache, dy, d_in, n, d_out, true);
     // db += sum over rows of dy
     if (has_bias) {
         float* db = store->g(b_index);

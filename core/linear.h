@@ -14,9 +14,7 @@ struct Linear {
     int w_index = -1, b_index = -1;  // in the ParamStore
     ParamStore* store = nullptr;
 
-    // scratch, sized once by reserve(): W transposed, and the input transposed for dW
-    std::vector<float> w_t;  // (d_out, d_in)
-    std::vector<float> x_t;  // (d_in, max_rows)
+    std::vector<float> w_t;  // (d_out, d_in) scratch: W transposed for dx = dy W^T
     const float* x_cache = nullptr;  // forward's input, read again by backward
 
     void declare(ParamStore& ps, const std::string& name, int in, int out, bool bias);

@@ -5,9 +5,12 @@
 namespace noam {
 
 // C (M,N) = A (M,K) @ B (K,N), or C += A @ B when accumulate.
-// Fast version: register tiles of 4 rows x 16 columns, OpenMP over tiles. Each C element is summed by
+// Fast version: register tiles of 6 rows x 2 vector registers of columns, OpenMP over tiles. Each C element is summed by
 // one thread in k order, so the result does not depend on the thread count.
 void matmul(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate);
+
+// C (M,N) = A^T @ B (or +=) where A is stored as (K,M): the weight gradient x^T dy without a transpose.
+void matmul_at(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate);
 
 // The same product written as the textbook triple loop: C[i][j] = sum_k A[i][k] B[k][j].
 void matmul_naive(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate);

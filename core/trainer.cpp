@@ -62,6 +62,14 @@ bool Trainer::step() {
     }
     optim->step(model->params, lr, t);
     step_count = t;
+    // A loss far above that of uniform guessing (ln V) for many steps in a row means the run has blown up
+    // even if every number is still finite (Adam moves weights by ~lr per step whatever the gradient).
+    const double uniform_loss = std::log((double)cfg.model.vocab_size);
+    steps_above_uniform = s.nll > 2.0 * uniform_loss + 2.0 ? steps_above_uniform + 1 : 0;
+    if (steps_above_uniform >= kDivergedAfterSteps)
+        error = "training stopped at step " + std::to_string(t) + ": the loss (" + number(s.nll) + ") has stayed far above " +
+                "guessing (" + number(uniform_loss) + ") for " + std::to_string(kDivergedAfterSteps) +
+                " steps: the run diverged; lower the learning rate (" + number(lr) + ") and reset";
 
     StepRecord r;
     r.step = t;

@@ -42,6 +42,8 @@ struct Trainer {
     int step_count = 0;
     std::string error;  // set when the run stopped itself (non-finite loss or gradient); step() then refuses
     double lr_scale = 1.0;  // a live multiplier on the schedule (the window's learning-rate knob)
+    int steps_above_uniform = 0;  // consecutive steps with a loss far above uniform guessing
+    static constexpr int kDivergedAfterSteps = 50;
 
     // Builds data, model and optimizer from the config; throws ConfigError / std::invalid_argument.
     explicit Trainer(const RunConfig& config);

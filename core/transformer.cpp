@@ -124,7 +124,6 @@ TransformerLM::TransformerLM(const ModelConfig& config, int max_batch, Rng& rng)
     logits.assign((size_t)n * V, 0.0f);
     dlogits = logits;
     head_t.assign((size_t)D * V, 0.0f);
-    dlogits_t.assign((size_t)V * n, 0.0f);
 }
 
 LossStats TransformerLM::forward(const int* tokens, const int* targets, int batch, int seq) {
@@ -176,8 +175,7 @@ void TransformerLM::backward() {
     if (cfg.tie_embeddings) {
         // logits = h E^T  =>  dh = dlogits E ;  dE += dlogits^T h
         matmul(dtmp.data(), dlogits.data(), params.w(embed.tok_index), n, V, D, true);
-        transpose(dlogits_t.data(), dlogits.data(), n, V);
-        matmul(params.g(embed.tok_index), dlogits_t.data(), hf, V, n, D, true);
+        matmul_at(params.g(embed.tok_index), dlogits.data(), hf, V, n, D, true);
     } else {
         lm_head.backward(dlogits.data(), dtmp.data(), n);
     }

@@ -50,7 +50,6 @@ struct TransformerLM {
     std::vector<float> dlogits;  // (B,T,V)
     std::vector<float> dres, dtmp, s1, s2, s3;  // (B,T,D) backward scratch
     std::vector<float> head_t;   // (D,V) tied head: E transposed
-    std::vector<float> dlogits_t;  // (V,B*T)
     int B = 0, T = 0;
     const int* targets_cache = nullptr;
     LossStats last;

@@ -29,6 +29,22 @@ TEST(Matmul, TiledEqualsNaiveOnRaggedShapes) {
                 }
 }
 
+TEST(Matmul, TransposedAEqualsNaiveOnTheTranspose) {
+    Rng rng(3);
+    for (int M : {1, 6, 13, 64})
+        for (int K : {1, 9, 128})
+            for (int N : {5, 32, 65}) {
+                std::vector<float> At((size_t)K * M), A((size_t)M * K), B((size_t)K * N), C1((size_t)M * N, 0.5f), C2 = C1;
+                for (float& x : At) x = rng.normal();
+                for (float& x : B) x = rng.normal();
+                transpose(A.data(), At.data(), K, M);
+                matmul_at(C1.data(), At.data(), B.data(), M, K, N, true);
+                matmul_naive(C2.data(), A.data(), B.data(), M, K, N, true);
+                for (size_t i = 0; i < C1.size(); i++)
+                    ASSERT_NEAR(C1[i], C2[i], 1e-5f * (1.0f + std::fabs(C2[i]) + K)) << "M=" << M << " K=" << K << " N=" << N;
+            }
+}
+
 TEST(Matmul, TransposeRoundTrip) {
     Rng rng(2);
     const int r = 37, c = 70;
