@@ -80,8 +80,10 @@ int cmd_train(const std::vector<std::string>& argv) {
         const bool report = r.step % std::max(1, cfg.train.steps / 20) == 0 || tr.finished();
         if (!quiet && report) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            std::fprintf(stderr, "step %6d/%d  loss %.4f  val %.4f  val acc %.3f  lr %.2e  |g| %.3f  %.0f tok/s\n",
-                         r.step, cfg.train.steps, r.nll, last_val, last_acc, r.lr, r.grad_norm,
+            char val[64] = "val -";
+            if (last_val >= 0) std::snprintf(val, sizeof val, "val %.4f  val acc %.3f", last_val, last_acc);
+            std::fprintf(stderr, "step %6d/%d  loss %.4f  %s  lr %.2e  |g| %.3f  %.0f tok/s\n", r.step,
+                         cfg.train.steps, r.nll, val, r.lr, r.grad_norm,
                          r.step * (double)cfg.train.batch_size * cfg.model.seq_len / std::max(secs, 1e-9));
         }
     }

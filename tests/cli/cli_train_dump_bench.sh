@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# CLI: train writes its history, dump writes every weight and gradient, bench --quick prints its tables.
+set -u
+BIN=$1; SRC=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fails=0; passes=0
+check() { if eval "$2"; then passes=$((passes+1)); else echo "FAIL: $1"; fails=$((fails+1)); fi; }
+PY=/usr/bin/python3; command -v "$PY" >/dev/null || PY=python3
+
+"$BIN" train "$SRC/configs/default.json" --steps 60 --threads 2 --out "$tmp/run.json" 2>"$tmp/train.err"
+check "train exits 0" "[ $? -eq 0 ]"
+check "train prints progress" "grep -q 'step     60/60' '$tmp/train.err'"
+check "run.json has 60 steps, a final val loss and the config" \
+  "$PY -c \"import json,sys; j=json.load(open('$tmp/run.json')); sys.exit(not (len(j['history'])==60 and j['final']['val_loss']>0 and j['config']['model']['d_model']==64))\""
+
+"$BIN" dump "$SRC/configs/default.json" --out "$tmp/dump.json" 2>"$tmp/dump.err"
+check "dump exits 0" "[ $? -eq 0 ]"
+check "dump has every parameter with its gradient, the batch and the logits" \
+  "$PY -c \"
+import json,sys
+j=json.load(open('$tmp/dump.json'))
+names=[p['name'] for p in j['params']]
+ok = names==[g['name'] for g in j['grads']] and 'embed.tokens' in names and 'blocks.1.attn.wq.w' in names
+ok = ok and all(len(p['values'])==eval('*'.join(map(str,p['shape']))) for p in j['params'])
+B,T,V = j['batch']['B'], j['batch']['T'], j['config']['model']['vocab_size']
+ok = ok and len(j['logits'])==B*T*V and j['loss']>0
+sys.exit(not ok)\""
+
+"$BIN" bench --quick --threads 1 --json "$tmp/bench.json" >"$tmp/bench.out" 2>&1
+check "bench exits 0" "[ $? -eq 0 ]"
+check "bench prints matmul and training tables" "grep -q 'GFLOP/s' '$tmp/bench.out' && grep -q 'tokens/s' '$tmp/bench.out'"
+check "bench writes JSON" "$PY -c \"import json; j=json.load(open('$tmp/bench.json')); assert j['train'][0]['tokens_per_sec']>0\""
+
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]
