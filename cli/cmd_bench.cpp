@@ -1,9 +1,16 @@
 // noamlab bench: how fast the core is on this machine, end to end: the matmul kernel on a lesson shape,
 // and training tokens per second for the S and M models with 1 and 2 threads. Medians of repeated runs.
+// With --torch, the same training steps in PyTorch (bench/torch_reference.py), measured in turn with ours.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 #ifdef _OPENMP
@@ -18,7 +25,7 @@
 namespace noam::cli {
 
 static const char* kHelp =
-    "usage: noamlab bench [--quick] [--json F] [--threads LIST]\n"
+    "usage: noamlab bench [--quick] [--json F] [--threads LIST] [--torch [--rounds N]]\n"
     "\n"
     "Measures on this machine, medians of repeated runs:\n"
     "  matmul   (1024x64)x(64x256) GFLOP/s, naive triple loop and the core's tiled kernel\n"
@@ -27,7 +34,11 @@ static const char* kHelp =
     "  --threads LIST   thread counts to try, comma separated (default 1,2)\n"
     "  --quick          fewer repetitions (for tests)\n"
     "  --json F         also write the figures as JSON\n"
-    "The PyTorch comparison: python3 bench/torch_reference.py (see README).\n";
+    "  --torch          compare training with PyTorch (Debian's /usr/bin/python3 with python3-torch) on the\n"
+    "                   same models: ours and PyTorch's best thread setting within the same thread budget,\n"
+    "                   measured in turn, round after round (the machine is shared); medians and ours/PyTorch\n"
+    "  --rounds N       --torch: rounds of alternating measurements (default 5)\n"
+    "PyTorch alone, every thread setting: /usr/bin/python3 bench/torch_reference.py --help\n";
 
 using Clock = std::chrono::steady_clock;
 
@@ -63,14 +74,198 @@ RunConfig bench_config(const std::string& size) {
     return c;
 }
 
+// Training steps of S and M at each thread count, alone: medians of repeated steps after a warm-up.
+static nlohmann::json measure_training(const std::vector<int>& thread_counts, bool quick) {
+    nlohmann::json out = nlohmann::json::array();
+    std::printf("training (batch 16 x 64 tokens, Adam)\n");
+    std::printf("  %-6s %8s %10s %12s %10s %8s\n", "model", "params", "threads", "tokens/s", "GFLOP/s", "ms/step");
+    for (const char* size : {"S", "M"}) {
+        for (int th : thread_counts) {
+            RunConfig cfg = bench_config(size);
+            cfg.train.threads = th;
+            set_threads(th);
+            Trainer tr(cfg);
+            for (int i = 0; i < 3; i++) tr.step();  // warm-up
+            std::vector<double> times;
+            const int reps = quick ? 5 : (size[0] == 'S' ? 60 : 25);
+            for (int r = 0; r < reps; r++) {
+                const auto t0 = Clock::now();
+                if (!tr.step()) throw std::runtime_error(tr.error);
+                times.push_back(seconds_since(t0));
+            }
+            const double step_s = median(times);
+            const double tokens = (double)cfg.train.batch_size * cfg.model.seq_len;
+            const double gflops = tokens * 3.0 * tr.model->flops_per_token_forward() / step_s / 1e9;
+            std::printf("  %-6s %8zu %10d %12.0f %10.1f %8.2f\n", size, tr.model->num_params(), th, tokens / step_s,
+                        gflops, step_s * 1e3);
+            out.push_back({{"model", size}, {"params", tr.model->num_params()}, {"threads", th},
+                           {"tokens_per_sec", tokens / step_s}, {"gflops", gflops}, {"ms_per_step", step_s * 1e3}});
+        }
+    }
+    return out;
+}
+
+// ---- the PyTorch reference: bench/torch_reference.py --serve, driven over a pipe ----
+static const char* kPython = "/usr/bin/python3";  // Debian's: the one python3-torch installs into
+
+static bool torch_installed() {
+    const std::string cmd = std::string(kPython) + " -c 'import torch' >/dev/null 2>&1";
+    return std::system(cmd.c_str()) == 0;
+}
+
+// One child process answering "measure SIZE BUDGET STEPS" with a JSON line of step times per thread setting.
+struct TorchReference {
+    pid_t pid = -1;
+    FILE* to = nullptr;    // the child's stdin
+    FILE* from = nullptr;  // the child's stdout (its stderr is ours: tracebacks show)
+    nlohmann::json info;   // its first line: torch version, BLAS library and kernel
+
+    TorchReference(const std::string& script, int max_threads) {
+        int down[2], up[2];
+        if (pipe(down) != 0 || pipe(up) != 0) throw std::runtime_error("bench --torch: cannot create a pipe");
+        std::signal(SIGPIPE, SIG_IGN);  // a dead child shows up as end-of-file on read, not as a signal
+        std::fflush(stdout);
+        pid = fork();
+        if (pid < 0) throw std::runtime_error("bench --torch: cannot fork");
+        if (pid == 0) {
+            dup2(down[0], 0);
+            dup2(up[1], 1);
+            for (int fd : {down[0], down[1], up[0], up[1]}) close(fd);
+            const std::string threads = std::to_string(max_threads);
+            execl(kPython, kPython, script.c_str(), "--serve", "--max-threads", threads.c_str(), (char*)nullptr);
+            _exit(127);
+        }
+        close(down[0]);
+        close(up[1]);
+        to = fdopen(down[1], "w");
+        from = fdopen(up[0], "r");
+        info = read_reply();
+    }
+    ~TorchReference() {
+        if (to) {
+            std::fputs("quit\n", to);
+            std::fclose(to);
+        }
+        if (from) std::fclose(from);
+        if (pid > 0) waitpid(pid, nullptr, 0);
+    }
+    TorchReference(const TorchReference&) = delete;
+    TorchReference& operator=(const TorchReference&) = delete;
+
+    nlohmann::json read_reply() {
+        std::string line;
+        for (int c; (c = std::fgetc(from)) != EOF && c != '\n';) line += (char)c;
+        if (line.empty())
+            throw std::runtime_error("bench --torch: bench/torch_reference.py stopped without answering (its messages, "
+                                     "if any, are above); try it alone: /usr/bin/python3 bench/torch_reference.py");
+        return nlohmann::json::parse(line);
+    }
+    // step times (seconds) of every (torch threads, BLAS threads) setting within the budget, keyed "t+b"
+    nlohmann::json measure(const std::string& size, int budget, int steps) {
+        std::fprintf(to, "measure %s %d %d\n", size.c_str(), budget, steps);
+        std::fflush(to);
+        return read_reply();
+    }
+};
+
+// Ours and PyTorch on the bench models, alternating: every round runs a block of our steps and then a block of
+// PyTorch's for each (model, thread budget). Prints a table and returns it as JSON.
+static nlohmann::json compare_with_torch(const std::vector<int>& thread_counts, int rounds) {
+    const std::string script = std::string(NOAM_SOURCE_DIR) + "/bench/torch_reference.py";
+    if (!std::ifstream(script)) throw std::runtime_error("bench --torch: cannot find " + script);
+    const int max_threads = *std::max_element(thread_counts.begin(), thread_counts.end());
+    std::printf("starting PyTorch (one worker per thread setting) ...\n");
+    TorchReference torch(script, max_threads);
+
+    struct Cell {
+        std::vector<double> ours;                              // step seconds
+        std::map<std::string, std::vector<double>> torch;      // setting "torch threads+BLAS threads" -> step seconds
+    };
+    const std::vector<std::string> sizes = {"S", "M"};
+    std::map<std::pair<std::string, int>, Cell> cells;
+    std::map<std::string, std::unique_ptr<Trainer>> trainers;
+    for (const std::string& size : sizes) {
+        RunConfig cfg = bench_config(size);
+        cfg.train.threads = max_threads;
+        trainers[size] = std::make_unique<Trainer>(cfg);
+        for (int i = 0; i < 3; i++) trainers[size]->step();  // warm-up
+    }
+    for (int r = 0; r < rounds; r++) {
+        std::printf("  round %d of %d\n", r + 1, rounds);
+        std::fflush(stdout);
+        for (const std::string& size : sizes)
+            for (int th : thread_counts) {
+                Cell& cell = cells[{size, th}];
+                const int steps = size == "S" ? 10 : 3;
+                // ours: one unmeasured step (the thread count may have changed), then the block
+                set_threads(th);
+                Trainer& tr = *trainers[size];
+                if (!tr.step()) throw std::runtime_error(tr.error);
+                for (int i = 0; i < steps; i++) {
+                    const auto t0 = Clock::now();
+                    if (!tr.step()) throw std::runtime_error(tr.error);
+                    cell.ours.push_back(seconds_since(t0));
+                }
+                // PyTorch: the same number of steps for each of its settings within this budget
+                const nlohmann::json reply = torch.measure(size, th, steps);
+                if (reply.contains("error")) throw std::runtime_error("bench --torch: " + reply["error"].get<std::string>());
+                for (const auto& s : reply["settings"]) {
+                    const std::string key = std::to_string(s["torch_threads"].get<int>()) + "+" +
+                                            std::to_string(s["blas_threads"].get<int>());
+                    for (double t : s["times"]) cell.torch[key].push_back(t);
+                }
+            }
+    }
+
+    nlohmann::json out;
+    out["torch"] = torch.info;
+    const std::string blas = torch.info.value("blas", "?");
+    std::printf("\nours vs PyTorch %s (BLAS: %s), training step, batch 16 x 64 tokens, Adam\n",
+                torch.info.value("torch", "?").c_str(), blas.c_str());
+    std::printf("medians over %d rounds, ours and PyTorch measured in turn; PyTorch at its best setting within the\n"
+                "thread budget (torch intra-op threads + OpenBLAS threads)\n", rounds);
+    std::printf("  %-6s %8s %12s %14s %14s %13s\n", "model", "threads", "ours tok/s", "PyTorch tok/s", "PyTorch setting",
+                "ours/PyTorch");
+    for (const std::string& size : sizes)
+        for (int th : thread_counts) {
+            const Cell& cell = cells[{size, th}];
+            const double tokens = 16.0 * 64.0;
+            const double ours = tokens / median(cell.ours);
+            std::string best_key;
+            double best = 0;
+            nlohmann::json settings;
+            for (const auto& [key, times] : cell.torch) {
+                const double tps = tokens / median(times);
+                settings[key] = {{"tokens_per_sec", tps}, {"steps", times.size()}};
+                if (tps > best) {
+                    best = tps;
+                    best_key = key;
+                }
+            }
+            const std::string setting = best_key.empty() ? "?" : best_key.substr(0, best_key.find('+')) + " + " +
+                                                                     best_key.substr(best_key.find('+') + 1);
+            std::printf("  %-6s %8d %12.0f %14.0f %14s %13.2f\n", size.c_str(), th, ours, best, setting.c_str(),
+                        best > 0 ? ours / best : 0.0);
+            out["rows"].push_back({{"model", size}, {"threads", th}, {"ours_tokens_per_sec", ours},
+                                   {"torch_tokens_per_sec", best}, {"torch_setting", best_key},
+                                   {"ratio", best > 0 ? ours / best : 0.0}, {"torch_settings", settings}});
+        }
+    if (blas.rfind("openblas", 0) != 0)
+        std::printf("note: PyTorch is not using OpenBLAS here (%s): its matmuls run in the reference BLAS, which\n"
+                    "makes it look slower than it is; apt-get install libopenblas0 for a fair comparison\n", blas.c_str());
+    return out;
+}
+
 int cmd_bench(const std::vector<std::string>& argv) {
-    Args a = parse_args("bench", argv, {"--json", "--threads"}, {"--quick"});
+    Args a = parse_args("bench", argv, {"--json", "--threads", "--rounds"}, {"--quick", "--torch"});
     if (a.has("--help")) {
         std::fputs(kHelp, stdout);
         return 0;
     }
     if (!a.positional.empty()) throw UsageError("bench takes no positional arguments");
     const bool quick = a.has("--quick");
+    const bool with_torch = a.has("--torch");
+    const int rounds = (int)a.get_int("--rounds", 5, 1, 1000);
     std::vector<int> thread_counts;
     {
         const std::string list = a.get("--threads", "1,2");
@@ -119,32 +314,14 @@ int cmd_bench(const std::vector<std::string>& argv) {
         }
     }
 
-    // ---- training steps ----
-    std::printf("training (batch 16 x 64 tokens, Adam)\n");
-    std::printf("  %-6s %8s %10s %12s %10s %8s\n", "model", "params", "threads", "tokens/s", "GFLOP/s", "ms/step");
-    for (const char* size : {"S", "M"}) {
-        for (int th : thread_counts) {
-            RunConfig cfg = bench_config(size);
-            cfg.train.threads = th;
-            set_threads(th);
-            Trainer tr(cfg);
-            for (int i = 0; i < 3; i++) tr.step();  // warm-up
-            std::vector<double> times;
-            const int reps = quick ? 5 : (size[0] == 'S' ? 60 : 25);
-            for (int r = 0; r < reps; r++) {
-                const auto t0 = Clock::now();
-                if (!tr.step()) throw std::runtime_error(tr.error);
-                times.push_back(seconds_since(t0));
-            }
-            const double step_s = median(times);
-            const double tokens = (double)cfg.train.batch_size * cfg.model.seq_len;
-            const double gflops = tokens * 3.0 * tr.model->flops_per_token_forward() / step_s / 1e9;
-            std::printf("  %-6s %8zu %10d %12.0f %10.1f %8.2f\n", size, tr.model->num_params(), th, tokens / step_s,
-                        gflops, step_s * 1e3);
-            out["train"].push_back({{"model", size}, {"params", tr.model->num_params()}, {"threads", th},
-                                    {"tokens_per_sec", tokens / step_s}, {"gflops", gflops}, {"ms_per_step", step_s * 1e3}});
-        }
-    }
+    // ---- training steps: in turn with PyTorch, or alone ----
+    const bool compare = with_torch && torch_installed();
+    if (with_torch && !compare)
+        std::printf("PyTorch is not installed for %s, so there is no comparison: apt-get install python3-torch\n", kPython);
+    if (compare)
+        out["torch_compare"] = compare_with_torch(thread_counts, rounds);
+    else
+        out["train"] = measure_training(thread_counts, quick);
     set_threads(thread_counts.back());
     if (a.has("--json")) {
         std::ofstream f(a.get("--json", ""));

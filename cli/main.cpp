@@ -17,6 +17,9 @@ static const char* kUsage =
     "  train CONFIG [flags]       train headless, print progress, write the history (noamlab train --help)\n"
     "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
     "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
+    "  check LESSON.json...       validate lesson files\n"
+    "  lesson run LESSON.json     play a lesson headless and check its observations (noamlab lesson --help)\n"
+    "  lesson list [DIR]          the lessons, with their papers\n"
     "  help                       this text\n"
     "\n"
     "Exit codes: 0 success, 1 the work failed (e.g. training diverged, no display), 2 bad usage or input.\n";
@@ -34,6 +37,8 @@ int main(int argc, char** argv) {
     if (cmd == "train") return noam::cli::guarded(cmd, noam::cli::cmd_train, rest);
     if (cmd == "dump") return noam::cli::guarded(cmd, noam::cli::cmd_dump, rest);
     if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
+    if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);
+    if (cmd == "lesson") return noam::cli::guarded(cmd, noam::cli::cmd_lesson, rest);
     std::fprintf(stderr, "noamlab: unknown command '%s' (see noamlab help)\n", cmd.c_str());
     return 2;
 }

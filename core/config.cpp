@@ -22,8 +22,8 @@ static std::vector<std::string> ffn_names() {
     return v;
 }
 
-static ModelConfig parse_model(const nlohmann::json& j, const std::string& where) {
-    ObjectReader r(j, where, "/model");
+static ModelConfig parse_model(const nlohmann::json& j, const std::string& where, const std::string& at) {
+    ObjectReader r(j, where, at + "/model");
     ModelConfig m;
     m.vocab_size = r.get_int("vocab_size", 0, 0, 1 << 20);
     m.d_model = r.get_int("d_model", m.d_model, 1, 8192);
@@ -49,8 +49,8 @@ static ModelConfig parse_model(const nlohmann::json& j, const std::string& where
     return m;
 }
 
-static DataConfig parse_data(const nlohmann::json& j, const std::string& where) {
-    ObjectReader r(j, where, "/data");
+static DataConfig parse_data(const nlohmann::json& j, const std::string& where, const std::string& at) {
+    ObjectReader r(j, where, at + "/data");
     DataConfig d;
     d.task = r.get_choice("task", d.task, {"copy", "reverse", "sort", "recall", "induction", "text", "random"});
     d.corpus = r.get_string("corpus", d.task == "text" ? "literature" : "");
@@ -60,8 +60,8 @@ static DataConfig parse_data(const nlohmann::json& j, const std::string& where) 
     return d;
 }
 
-static OptimConfig parse_optim(const nlohmann::json& j, const std::string& where) {
-    ObjectReader r(j, where, "/optim");
+static OptimConfig parse_optim(const nlohmann::json& j, const std::string& where, const std::string& at) {
+    ObjectReader r(j, where, at + "/optim");
     OptimConfig o;
     o.kind = r.get_choice("kind", o.kind, {"adam", "adamw"});
     o.lr = (float)r.get_number("lr", o.lr, 1e-12, 1e9);
@@ -80,8 +80,8 @@ static OptimConfig parse_optim(const nlohmann::json& j, const std::string& where
     return o;
 }
 
-static TrainConfig parse_train(const nlohmann::json& j, const std::string& where) {
-    ObjectReader r(j, where, "/train");
+static TrainConfig parse_train(const nlohmann::json& j, const std::string& where, const std::string& at) {
+    ObjectReader r(j, where, at + "/train");
     TrainConfig t;
     t.batch_size = r.get_int("batch_size", t.batch_size, 1, 4096);
     t.steps = r.get_int("steps", t.steps, 0, 1 << 30);
@@ -93,33 +93,73 @@ static TrainConfig parse_train(const nlohmann::json& j, const std::string& where
     return t;
 }
 
-RunConfig parse_run_config(const nlohmann::json& j, const std::string& where) {
-    ObjectReader r(j, where, "");
+RunConfig parse_run_config(const nlohmann::json& j, const std::string& where, const std::string& at,
+                           const std::vector<std::string>& extra_keys) {
+    ObjectReader r(j, where, at);
     RunConfig c;
-    c.model = parse_model(r.require_child("model"), where);
-    c.data = parse_data(r.require_child("data"), where);
-    if (const auto* o = r.child("optim")) c.optim = parse_optim(*o, where);
-    if (const auto* t = r.child("train")) c.train = parse_train(*t, where);
+    c.model = parse_model(r.require_child("model"), where, at);
+    c.data = parse_data(r.require_child("data"), where, at);
+    if (const auto* o = r.child("optim")) c.optim = parse_optim(*o, where, at);
+    if (const auto* t = r.child("train")) c.train = parse_train(*t, where, at);
     r.child("comment");  // free text for people reading the file
+    for (const auto& k : extra_keys) r.child(k);  // read by the caller
     r.finish();
     c.data.seq_len = c.model.seq_len;
-    validate(c, where);
+    validate(c, where, at);
     return c;
 }
 
 RunConfig load_run_config(const std::string& path) { return parse_run_config(read_json_file(path), path); }
 
-void validate(const RunConfig& c, const std::string& where) {
+// A setting is "section.key" of the run config's JSON form, e.g. "optim.lr" or "model.n_kv_heads".
+// The config goes to JSON, the key is set, and the whole config is parsed again: every check of a config
+// file applies to a knob too.
+RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlohmann::json& value,
+                       const std::string& where, const std::string& path) {
+    const size_t dot = setting.find('.');
+    nlohmann::json j = run_config_to_json(c);
+    const std::string section = dot == std::string::npos ? "" : setting.substr(0, dot);
+    const std::string key = dot == std::string::npos ? "" : setting.substr(dot + 1);
+    if (!j.contains(section) || !j[section].is_object() || (!j[section].contains(key) && setting != "data.corpus")) {
+        std::string list;
+        for (const auto& s : setting_names()) list += (list.empty() ? "" : ", ") + s;
+        config_fail(where, path, "unknown setting \"" + setting + "\" (expected one of: " + list + ")");
+    }
+    j[section][key] = value;
+    if (section == "model" && key != "vocab_size") j["model"]["vocab_size"] = 0;  // re-derived from the data
+    if (section == "model" && key == "n_heads") j["model"]["n_kv_heads"] = 0;
+    try {
+        return parse_run_config(j, where, "");
+    } catch (const ConfigError& e) {
+        // name the setting, then what was wrong with the value
+        std::string msg = e.what();
+        const size_t p = msg.find(": /");
+        const size_t q = p == std::string::npos ? std::string::npos : msg.find(": ", p + 2);
+        config_fail(where, path, "setting " + setting + " = " + value.dump() + ": " +
+                                     (q == std::string::npos ? msg : msg.substr(q + 2)));
+    }
+}
+
+std::vector<std::string> setting_names() {
+    std::vector<std::string> names;
+    const nlohmann::json j = run_config_to_json(RunConfig{});
+    for (auto sec = j.begin(); sec != j.end(); ++sec)
+        for (auto k = sec->begin(); k != sec->end(); ++k) names.push_back(sec.key() + "." + k.key());
+    names.push_back("data.corpus");
+    return names;
+}
+
+void validate(const RunConfig& c, const std::string& where, const std::string& at) {
     const ModelConfig& m = c.model;
     if (m.d_model % m.n_heads != 0)
-        config_fail(where, "/model/n_heads", "d_model (" + std::to_string(m.d_model) + ") must be divisible by n_heads (" +
+        config_fail(where, at + "/model/n_heads", "d_model (" + std::to_string(m.d_model) + ") must be divisible by n_heads (" +
                                                  std::to_string(m.n_heads) + ")");
     if (m.kv_heads() > m.n_heads || m.n_heads % m.kv_heads() != 0)
-        config_fail(where, "/model/n_kv_heads", "n_heads (" + std::to_string(m.n_heads) +
+        config_fail(where, at + "/model/n_kv_heads", "n_heads (" + std::to_string(m.n_heads) +
                                                     ") must be a multiple of n_kv_heads (" +
                                                     std::to_string(m.kv_heads()) + ")");
     if (m.positions == PosKind::Sinusoidal && m.d_model % 2 != 0)
-        config_fail(where, "/model/d_model", "sinusoidal positions need an even d_model");
+        config_fail(where, at + "/model/d_model", "sinusoidal positions need an even d_model");
 }
 
 nlohmann::json run_config_to_json(const RunConfig& c) {

@@ -2,8 +2,9 @@
 // name the JSON path and what was expected.
 #pragma once
 #include <string>
+#include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "data.h"
 #include "ffn.h"
@@ -72,10 +73,20 @@ struct ConfigError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-RunConfig parse_run_config(const nlohmann::json& j, const std::string& where);  // where: file name for messages
-RunConfig load_run_config(const std::string& path);                              // reads and parses the file
+// where: the file name for messages; at: the JSON path of this object inside the file ("" at the root,
+// "/run" inside a lesson); extra_keys: keys the caller reads itself (not reported as unknown).
+RunConfig parse_run_config(const nlohmann::json& j, const std::string& where, const std::string& at = "",
+                           const std::vector<std::string>& extra_keys = {});
+RunConfig load_run_config(const std::string& path);  // reads and parses the file
 nlohmann::json run_config_to_json(const RunConfig& c);
-void validate(const RunConfig& c, const std::string& where);  // cross-field checks (d_model % n_heads ...)
+// cross-field checks (d_model % n_heads ...)
+void validate(const RunConfig& c, const std::string& where, const std::string& at = "");
+
+// The config with one setting changed: setting is "section.key" ("optim.lr", "model.causal" ...), value any JSON;
+// errors name where/path and the setting. All of a config file's checks apply.
+RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlohmann::json& value,
+                       const std::string& where, const std::string& path);
+std::vector<std::string> setting_names();  // every "section.key" with_setting accepts
 
 const char* to_string(NormKind k);
 const char* to_string(NormPlacement p);

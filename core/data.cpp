@@ -319,7 +319,7 @@ namespace {
 // The symbols of the tasks that take `digits`: its first `digits` characters.
 const char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 constexpr int kMaxDigits = 36;
-constexpr int kMinSeqLen = 4;          // copy/reverse/sort need L = T/2 >= 2; induction needs H >= 2
+constexpr int kMinSeqLen = 4;          // copy/reverse/sort need L = T/2 >= 2
 constexpr int kRecallKeys = 26;        // recall: keys are the letters a-z ...
 constexpr int kRecallValues = 10;      // ... and values the digits 0-9, whatever `digits` says
 constexpr int kRecallMinSeqLen = 6;    // two pairs, '?', the key, its value: 2*2 + 3 = 7 = T + 1
@@ -378,8 +378,8 @@ public:
                 break;
             case Task::Induction:
                 tok_.build_from_symbols(alphabet);
-                H_ = (T_ + 1) / 2;
-                n_scored_ = T_ - H_;
+                H_ = (T_ + 1) / 3;
+                n_scored_ = H_ - 1;
                 break;
             case Task::Random:
                 tok_.build_from_symbols(alphabet);
@@ -437,7 +437,7 @@ public:
                 return name_ + ": " + std::to_string(n_pairs_) +
                        " key-value pairs (keys a-z, values 0-9), then '?' and a key: answer its value" + scored;
             case Task::Induction:
-                return name_ + ": " + std::to_string(H_) + " random" + symbols + ", then the same again" + scored;
+                return name_ + ": " + std::to_string(H_) + " random" + symbols + " repeated later at a random distance" + scored;
             case Task::Random:
                 return name_ + ": uniform random" + symbols + ", nothing to learn: best loss ln " +
                        std::to_string(digits_) + " = " + fixed(std::log((double)digits_), 3) + " nats" + scored;
@@ -490,13 +490,24 @@ private:
         for (int i = 2 * n_pairs_ + 3; i <= T_; i++) row.put(i, pad_, false);
     }
 
-    // induction (repeated random tokens, as in Olsson et al. 2022), with H = floor((T+1)/2):
-    //   s = r1..rH  r1..rH  [r1 when T is even]   i.e. s[i] = s[i - H] for i >= H, cut at T + 1 symbols
-    // scored: the second copy except its first symbol, s[H+1..T] (targets H..T-1): each is the symbol that
-    // followed the current one H positions earlier, which an induction head can look up.
+    // induction (a repeated random segment, as in Olsson et al. 2022), with C = H = floor((T+1)/3):
+    //   s = a random symbols, X (C random symbols), b random symbols, X again, random symbols to T + 1
+    //   with a and b drawn per sequence (b >= 1), so the distance between the copies varies: a model cannot
+    //   solve it by a fixed positional offset and has to look up where the current symbol occurred before.
+    // scored: the second X except its first symbol (C - 1 targets): each is the symbol that followed the
+    // current one in the first X, which an induction head can look up.
     void write_induction(Rng& rng, const RowWriter& row) const {
-        for (int i = 0; i < H_; i++) row.put(i, rng.randint(digits_), false);
-        for (int i = H_; i <= T_; i++) row.put(i, row.tokens[i - H_], i > H_);  // i - H <= T - H < T: already in tokens
+        const int C = H_;
+        const int slack = T_ + 1 - 2 * C;          // room for a + b, with b >= 1
+        const int a = rng.randint(slack);           // 0 .. slack-1
+        const int b = 1 + rng.randint(slack - a);   // 1 .. slack-a
+        for (int i = 0; i <= T_; i++) row.put(i, rng.randint(digits_), false);
+        const int second = a + C + b;
+        for (int i = 0; i < C; i++) {
+            // s[second + i] = s[a + i]; a + i < second <= T, so the source is already in tokens
+            const int sym = row.tokens[a + i];
+            row.put(second + i, sym, i > 0);
+        }
     }
 
     // random: s[0..T] uniform over the `digits` symbols, all scored; the loss cannot go below ln(digits).
@@ -650,6 +661,9 @@ std::unique_ptr<Dataset> make_dataset(const DataConfig& cfg, int batch_size, int
 
     if (!found) return std::make_unique<TextDataset>(cfg, batch_size, val_batches);
 
+    if (found->task == Task::Induction && cfg.seq_len < 5)
+        throw std::invalid_argument("seq_len " + std::to_string(cfg.seq_len) +
+                                    " is too short for induction: it needs at least 5 (a segment of 2, repeated)");
     if (found->task == Task::Recall) {  // fixed symbols (a-z keys, 0-9 values): `digits` does not apply
         if (cfg.seq_len < kRecallMinSeqLen)
             throw std::invalid_argument("seq_len " + std::to_string(cfg.seq_len) + " is too short for recall: it needs at least " +

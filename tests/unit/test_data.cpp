@@ -275,21 +275,39 @@ TEST(Tasks, RecallLayout) {
 }
 
 TEST(Tasks, InductionLayout) {
-    for (int T : {64, 63, 4, 5}) {
+    for (int T : {64, 63, 32, 5}) {
         SCOPED_TRACE("T=" + std::to_string(T));
         auto d = make_dataset(synthetic("induction", T, 10), 8, 1);
         ASSERT_EQ(d->tokenizer().size(), 10);
-        const int H = (T + 1) / 2;
+        const int C = (T + 1) / 3;  // the repeated segment's length
         const Batch batch = draw(*d, 5, 8, T);
         expect_next_token_targets(batch, 10);
+        std::set<int> distances;
         for (int b = 0; b < batch.B; b++) {
             const std::vector<int> x = row_tokens(batch, b), y = row_targets(batch, b);
-            for (int t = H; t < T; t++) EXPECT_EQ(x[t], x[t - H]);
-            for (int t = 0; t < T; t++) {
-                if (t < H) EXPECT_EQ(y[t], -1) << "target " << t;
-                else EXPECT_EQ(y[t], x[t + 1 - H]) << "target " << t;  // s[t+1] = s[t+1-H]
+            // the scored targets are C - 1 consecutive positions: the second copy without its first symbol
+            std::vector<int> scored;
+            for (int t = 0; t < T; t++)
+                if (y[t] >= 0) scored.push_back(t);
+            ASSERT_EQ((int)scored.size(), C - 1);
+            for (size_t i = 1; i < scored.size(); i++) ASSERT_EQ(scored[i], scored[i - 1] + 1);
+            const int second = scored[0];  // s[second] is the copy's first symbol (an input, not scored)
+            // find the first copy: the distance D with s[second + i] = s[second - D + i] for all i < C
+            int D = -1;
+            for (int d = C + 1; d <= second && D < 0; d++) {
+                bool same = true;
+                for (int i = 0; i < C && same; i++) {
+                    const int now = second + i, before = second - d + i;
+                    const int sym_now = now < T ? x[now] : y[T - 1];
+                    same = sym_now == x[before];
+                }
+                if (same) D = d;
             }
+            ASSERT_GT(D, C) << "no earlier copy of the segment";
+            distances.insert(D);
+            for (int t : scored) EXPECT_EQ(y[t], x[t + 1 - D]) << "target " << t;
         }
+        if (T >= 32) EXPECT_GT(distances.size(), 1u) << "the distance between the copies must vary";
     }
 }
 

@@ -1,0 +1,109 @@
+// noamlab check / noamlab lesson: validate lesson files, list them, play one headless.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "commands.h"
+#include "lesson_runner.h"
+
+namespace noam::cli {
+
+static const char* kCheckHelp =
+    "usage: noamlab check LESSON.json...\n"
+    "\n"
+    "Validates lesson files (schema: lessons/README.md). Prints one line per file: OK, or the file, the JSON\n"
+    "path and what was expected. Exit code 2 if any file is invalid.\n";
+
+static const char* kLessonHelp =
+    "usage: noamlab lesson run LESSON.json [--json F] [--threads N]\n"
+    "       noamlab lesson list [DIR]\n"
+    "\n"
+    "run    plays the lesson without a window: each step's settings, its training, and every \"watch for\"\n"
+    "       observation, ticked when it becomes true. Exit code 1 if an observation is not met within its budget.\n"
+    "list   the lessons in DIR (default: the lessons/ folder of the source tree), grouped by paper.\n";
+
+int cmd_check(const std::vector<std::string>& argv) {
+    Args a = parse_args("check", argv, {}, {});
+    if (a.has("--help")) {
+        std::fputs(kCheckHelp, stdout);
+        return 0;
+    }
+    if (a.positional.empty()) throw UsageError("expected one or more LESSON.json files (see noamlab check --help)");
+    int bad = 0;
+    for (const std::string& f : a.positional) {
+        try {
+            Lesson l = load_lesson(f);
+            std::printf("%s: OK (%s, %zu steps)\n", f.c_str(), l.title.c_str(), l.steps.size());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            bad++;
+        }
+    }
+    return bad ? 2 : 0;
+}
+
+static std::vector<std::string> lesson_files(const std::string& dir) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+        if (e.path().extension() == ".json") files.push_back(e.path().string());
+    if (ec) throw UsageError("cannot read the folder " + dir + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+int cmd_lesson(const std::vector<std::string>& argv) {
+    Args a = parse_args("lesson", argv, {"--json", "--threads"}, {});
+    if (a.has("--help") || a.positional.empty()) {
+        std::fputs(kLessonHelp, a.has("--help") ? stdout : stderr);
+        return a.has("--help") ? 0 : 2;
+    }
+    const std::string sub = a.positional[0];
+    if (sub == "list") {
+        const std::string dir = a.positional.size() > 1 ? a.positional[1] : std::string(NOAM_SOURCE_DIR) + "/lessons";
+        for (const std::string& f : lesson_files(dir)) {
+            try {
+                Lesson l = load_lesson(f);
+                std::printf("%-40s %s (%s %d), %d min, %zu steps\n", f.c_str(), l.title.c_str(), l.paper.title.c_str(),
+                            l.paper.year, l.minutes, l.steps.size());
+            } catch (const std::exception& e) {
+                std::printf("%-40s INVALID: %s\n", f.c_str(), e.what());
+            }
+        }
+        return 0;
+    }
+    if (sub != "run") throw UsageError("unknown lesson command '" + sub + "' (expected run or list)");
+    if (a.positional.size() != 2) throw UsageError("expected: noamlab lesson run LESSON.json");
+    Lesson lesson = load_lesson(a.positional[1]);
+    if (a.has("--threads")) lesson.run.train.threads = (int)a.get_int("--threads", 0, 1, 256);
+    std::fprintf(stderr, "lesson %s: %s (%zu steps)\n", lesson.id.c_str(), lesson.title.c_str(), lesson.steps.size());
+    const auto t0 = std::chrono::steady_clock::now();
+    LessonRunResult r = run_lesson_headless(lesson, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (a.has("--json")) {
+        nlohmann::json j;
+        j["lesson"] = lesson.id;
+        j["ok"] = r.ok();
+        j["error"] = r.error;
+        j["seconds"] = secs;
+        for (const StepResult& s : r.steps) {
+            nlohmann::json js = {{"title", s.title}, {"start_step", s.start_step}, {"end_step", s.end_step},
+                                 {"train_target_met", s.train_target_met}};
+            for (const auto& o : s.observations)
+                js["observations"].push_back({{"text", o.text}, {"condition", o.condition}, {"met", o.met},
+                                              {"met_at_step", o.met_at_step}, {"last_value", o.last_value}});
+            j["steps"].push_back(js);
+        }
+        std::ofstream f(a.get("--json", ""));
+        f << j.dump(1) << "\n";
+    }
+    std::fprintf(stderr, "lesson %s: %s in %.1f s\n", lesson.id.c_str(), r.ok() ? "every observation held" : "FAILED", secs);
+    return r.ok() ? 0 : 1;
+}
+
+}  // namespace noam::cli

@@ -1,0 +1,275 @@
+// Lesson loader and validator.
+#include "lesson.h"
+
+#include <sstream>
+
+#include "json_reader.h"
+
+namespace noam {
+
+const std::vector<std::string>& condition_metrics() {
+    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention"};
+    return m;
+}
+
+const std::vector<std::string>& attention_patterns() {
+    static const std::vector<std::string> p = {"previous_token", "next_token", "self", "first_token",
+                                               "answer_source", "induction", "peak"};
+    return p;
+}
+
+const std::vector<std::string>& panel_kinds() {
+    static const std::vector<std::string> k = {"controls", "loss", "attention_grid", "attention", "sample",
+                                               "summary", "setup", "stepper", "positions", "schedule",
+                                               "token_probs"};
+    return k;
+}
+
+std::string Condition::describe() const {
+    std::ostringstream s;
+    if (metric == "attention") {
+        s << "attention(" << pattern;
+        if (layer >= 0) s << ", layer " << layer;
+        if (head >= 0) s << ", head " << head;
+        s << ")";
+    } else {
+        s << metric;
+    }
+    s << " " << op << " " << value;
+    return s.str();
+}
+
+static std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+static void check_layer_head(const ModelConfig& m, ObjectReader& r, int layer, int head, const std::string& where,
+                             const std::string& path) {
+    if (layer >= m.n_layers)
+        config_fail(where, path + "/layer", "expected -1 (any) or 0.." + std::to_string(m.n_layers - 1) + " (the model has " +
+                                                std::to_string(m.n_layers) + " layers), got " + std::to_string(layer));
+    if (head >= m.n_heads)
+        config_fail(where, path + "/head", "expected -1 (any) or 0.." + std::to_string(m.n_heads - 1) + " (the model has " +
+                                               std::to_string(m.n_heads) + " heads), got " + std::to_string(head));
+}
+
+static Condition parse_condition(const nlohmann::json& j, const std::string& where, const std::string& path,
+                                 const ModelConfig& m) {
+    ObjectReader r(j, where, path);
+    Condition c;
+    c.metric = r.get_choice("metric", "", condition_metrics());
+    if (!r.has("metric")) r.fail("metric", "missing (expected one of " + join(condition_metrics()) + ")");
+    c.op = r.get_choice("op", ">", {">", ">=", "<", "<="});
+    c.value = r.require_number("value", -1e9, 1e9);
+    if (c.metric == "attention") {
+        if (!r.has("pattern")) r.fail("pattern", "missing (expected one of " + join(attention_patterns()) + ")");
+        c.pattern = r.get_choice("pattern", "", attention_patterns());
+        c.layer = r.get_int("layer", -1, -1, 1000);
+        c.head = r.get_int("head", -1, -1, 1000);
+        check_layer_head(m, r, c.layer, c.head, where, path);
+    }
+    r.finish();
+    return c;
+}
+
+static std::vector<std::pair<std::string, nlohmann::json>> parse_settings(const nlohmann::json& j, const std::string& where,
+                                                                          const std::string& path, RunConfig& check) {
+    if (!j.is_object()) config_fail(where, path, "expected an object of settings, got " + json_type_name(j));
+    std::vector<std::pair<std::string, nlohmann::json>> out;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        check = with_setting(check, it.key(), it.value(), where, path + "/" + it.key());  // validates name and value
+        out.push_back({it.key(), it.value()});
+    }
+    return out;
+}
+
+static PanelSpec parse_panel(const nlohmann::json& j, const std::string& where, const std::string& path,
+                             const ModelConfig& m) {
+    PanelSpec p;
+    if (j.is_string()) {  // "loss" is short for {"kind": "loss"}
+        p.kind = j.get<std::string>();
+        for (const auto& k : panel_kinds())
+            if (k == p.kind) return p;
+        config_fail(where, path, "unknown panel \"" + p.kind + "\" (expected one of " + join(panel_kinds()) + ")");
+    }
+    ObjectReader r(j, where, path);
+    if (!r.has("kind")) r.fail("kind", "missing (expected one of " + join(panel_kinds()) + ")");
+    p.kind = r.get_choice("kind", "", panel_kinds());
+    p.layer = r.get_int("layer", -1, -1, 1000);
+    p.head = r.get_int("head", -1, -1, 1000);
+    p.log_y = r.get_bool("log_y", false);
+    if (const auto* o = r.child("options")) {
+        if (!o->is_object()) r.fail("options", "expected an object, got " + json_type_name(*o));
+        p.options = *o;
+    }
+    if (p.kind == "attention" && (p.layer < 0 || p.head < 0))
+        r.fail(p.layer < 0 ? "layer" : "head", "the attention panel shows one head: give its layer and head");
+    check_layer_head(m, r, p.layer, p.head, where, path);
+    r.finish();
+    return p;
+}
+
+static KnobSpec parse_knob(const nlohmann::json& j, const std::string& where, const std::string& path,
+                           const RunConfig& run) {
+    ObjectReader r(j, where, path);
+    KnobSpec k;
+    k.setting = r.require_string("setting");
+    with_setting(run, k.setting, run_config_to_json(run)[k.setting.substr(0, k.setting.find('.'))]
+                                     .value(k.setting.substr(k.setting.find('.') + 1), nlohmann::json()),
+                 where, path + "/setting");
+    k.label = r.get_string("label", k.setting);
+    k.locked = r.get_bool("locked", false);
+    k.hidden = r.get_bool("hidden", false);
+    k.log_scale = r.get_bool("log_scale", false);
+    if (const auto* c = r.child("choices")) {
+        if (!c->is_array() || c->empty()) r.fail("choices", "expected a non-empty array of values");
+        for (size_t i = 0; i < c->size(); i++) {
+            with_setting(run, k.setting, (*c)[i], where, path + "/choices/" + std::to_string(i));
+            k.choices.push_back((*c)[i]);
+        }
+    } else {
+        if (!r.has("min") || !r.has("max")) r.fail(r.has("min") ? "max" : "min", "missing (a knob needs min and max, or choices)");
+        k.min = r.require_number("min", -1e12, 1e12);
+        k.max = r.require_number("max", -1e12, 1e12);
+        if (k.min >= k.max) r.fail("max", "expected max > min");
+        if (k.log_scale && k.min <= 0) r.fail("min", "a log-scale knob needs min > 0");
+        with_setting(run, k.setting, k.min, where, path + "/min");
+        with_setting(run, k.setting, k.max, where, path + "/max");
+    }
+    r.finish();
+    return k;
+}
+
+static LessonStep parse_step(const nlohmann::json& j, const std::string& where, const std::string& path,
+                             RunConfig& run) {
+    ObjectReader r(j, where, path);
+    LessonStep s;
+    s.title = r.require_string("title");
+    const nlohmann::json& text = r.require_child("text");
+    if (text.is_string()) {
+        // paragraphs are separated by blank lines
+        std::string t = text.get<std::string>(), para;
+        size_t pos = 0;
+        while (pos <= t.size()) {
+            size_t end = t.find("\n\n", pos);
+            para = t.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+            if (!para.empty()) s.paragraphs.push_back(para);
+            if (end == std::string::npos) break;
+            pos = end + 2;
+        }
+    } else if (text.is_array()) {
+        for (size_t i = 0; i < text.size(); i++) {
+            if (!text[i].is_string())
+                config_fail(where, path + "/text/" + std::to_string(i), "expected a string, got " + json_type_name(text[i]));
+            s.paragraphs.push_back(text[i].get<std::string>());
+        }
+    } else {
+        r.fail("text", "expected a string or an array of paragraphs, got " + json_type_name(text));
+    }
+    if (s.paragraphs.empty()) r.fail("text", "is empty: a step says at least one thing");
+
+    s.reset = r.get_bool("reset", false);
+    if (const auto* set = r.child("set")) {
+        s.set = parse_settings(*set, where, path + "/set", run);
+        s.reset = true;
+    }
+    const ModelConfig& m = run.model;  // panels and conditions are checked against the model this step runs
+    if (const auto* panels = r.child("panels")) {
+        if (!panels->is_array()) r.fail("panels", "expected an array, got " + json_type_name(*panels));
+        for (size_t i = 0; i < panels->size(); i++)
+            s.panels.push_back(parse_panel((*panels)[i], where, path + "/panels/" + std::to_string(i), m));
+    }
+    if (const auto* knobs = r.child("knobs")) {
+        if (!knobs->is_array()) r.fail("knobs", "expected an array, got " + json_type_name(*knobs));
+        for (size_t i = 0; i < knobs->size(); i++)
+            s.knobs.push_back(parse_knob((*knobs)[i], where, path + "/knobs/" + std::to_string(i), run));
+    }
+    if (const auto* train = r.child("train")) {
+        ObjectReader t(*train, where, path + "/train");
+        const int given = t.has("to_step") + t.has("for_steps") + t.has("until");
+        if (given != 1) t.fail("", "expected exactly one of to_step, for_steps, until");
+        if (t.has("to_step")) {
+            s.train.kind = TrainAction::ToStep;
+            s.train.steps = t.get_int("to_step", 0, 1, 1000000);
+        } else if (t.has("for_steps")) {
+            s.train.kind = TrainAction::ForSteps;
+            s.train.steps = t.get_int("for_steps", 0, 1, 1000000);
+        } else {
+            s.train.kind = TrainAction::Until;
+            s.train.until = parse_condition(*t.child("until"), where, path + "/train/until", m);
+            if (!t.has("max_steps")) t.fail("max_steps", "missing (training until a condition needs a step budget)");
+            s.train.steps = t.get_int("max_steps", 0, 1, 1000000);
+        }
+        t.finish();
+    }
+    if (const auto* watch = r.child("watch_for")) {
+        if (!watch->is_array()) r.fail("watch_for", "expected an array, got " + json_type_name(*watch));
+        for (size_t i = 0; i < watch->size(); i++) {
+            const std::string p = path + "/watch_for/" + std::to_string(i);
+            ObjectReader o((*watch)[i], where, p);
+            Observation ob;
+            ob.text = o.require_string("text");
+            ob.when = parse_condition(o.require_child("when"), where, p + "/when", m);
+            ob.within_steps = o.get_int("within_steps", 0, 0, 1000000);
+            ob.at_end = o.get_bool("at_end", false);
+            if (ob.within_steps == 0 && s.train.kind == TrainAction::None)
+                o.fail("within_steps", "missing: this step does not train, so say how many steps the observation may take");
+            o.finish();
+            s.watch_for.push_back(ob);
+        }
+    }
+    if (const auto* good = r.child("known_good")) {
+        if (!good->is_array()) r.fail("known_good", "expected an array, got " + json_type_name(*good));
+        for (size_t i = 0; i < good->size(); i++) {
+            const std::string p = path + "/known_good/" + std::to_string(i);
+            ObjectReader o((*good)[i], where, p);
+            KnownGood g;
+            g.text = o.require_string("text");
+            RunConfig scratch = run;
+            g.settings = parse_settings(o.require_child("set"), where, p + "/set", scratch);
+            o.finish();
+            s.known_good.push_back(g);
+        }
+    }
+    r.finish();
+    return s;
+}
+
+Lesson parse_lesson(const nlohmann::json& j, const std::string& where) {
+    ObjectReader r(j, where, "");
+    Lesson l;
+    l.file = where;
+    l.id = r.require_string("id");
+    if (l.id.empty() || l.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
+        r.fail("id", "expected lower-case letters, digits, '-' or '_', got \"" + l.id + "\"");
+    l.title = r.require_string("title");
+    l.language = r.get_string("language", "en");
+    l.minutes = r.require_int("minutes", 1, 240);
+    {
+        ObjectReader p(r.require_child("paper"), where, "/paper");
+        l.paper.title = p.require_string("title");
+        l.paper.authors = p.require_string("authors");
+        l.paper.year = p.require_int("year", 1900, 2100);
+        l.paper.section = p.get_string("section", "");
+        p.finish();
+    }
+    const nlohmann::json& run = r.require_child("run");
+    l.run = parse_run_config(run, where, "/run", {"pretrain_steps"});
+    if (run.contains("pretrain_steps")) {
+        ObjectReader rr(run, where, "/run");
+        l.pretrain_steps = rr.get_int("pretrain_steps", 0, 0, 1000000);
+    }
+    const nlohmann::json& steps = r.require_child("steps");
+    if (!steps.is_array() || steps.empty()) r.fail("steps", "expected a non-empty array of steps");
+    RunConfig current = l.run;  // settings carry over from step to step, as in the player
+    for (size_t i = 0; i < steps.size(); i++)
+        l.steps.push_back(parse_step(steps[i], where, "/steps/" + std::to_string(i), current));
+    r.finish();
+    return l;
+}
+
+Lesson load_lesson(const std::string& path) { return parse_lesson(read_json_file(path), path); }
+
+}  // namespace noam

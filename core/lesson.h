@@ -1,0 +1,93 @@
+// Lessons: data files (lessons/*.json, schema in lessons/README.md) that narrate a run step by step.
+// This file holds the parsed form and the loader/validator; every error names the file, the JSON path and
+// what was expected. The code that plays lessons knows nothing of any one lesson.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config.h"
+
+namespace noam {
+
+// A condition on live metrics, e.g. {"metric": "val_accuracy", "op": ">", "value": 0.9} or
+// {"metric": "attention", "pattern": "previous_token", "layer": 0, "head": 1, "op": ">", "value": 0.5}.
+struct Condition {
+    std::string metric;   // one of condition_metrics()
+    std::string pattern;  // attention only: one of attention_patterns()
+    int layer = -1;       // attention only: -1 = any layer (the best head counts)
+    int head = -1;        // attention only: -1 = any head
+    std::string op = ">";  // > >= < <=
+    double value = 0;
+    std::string describe() const;  // "val_accuracy > 0.9", "attention(previous_token, layer 0, head 1) > 0.5"
+};
+
+const std::vector<std::string>& condition_metrics();   // val_accuracy, val_loss, loss, accuracy, step, attention
+const std::vector<std::string>& attention_patterns();  // previous_token, next_token, self, first_token, answer_source, induction, peak
+const std::vector<std::string>& panel_kinds();         // the panels a step may show
+
+struct Observation {  // "watch for": a sentence that ticks when its condition becomes true
+    std::string text;
+    Condition when;
+    int within_steps = 0;  // budget in training steps from the start of the step (0: the step's own budget)
+    bool at_end = false;   // checked only once the step's training is done (for "it did NOT learn" claims)
+};
+
+struct PanelSpec {
+    std::string kind;        // one of panel_kinds()
+    int layer = -1, head = -1;  // attention: which head (enlarged)
+    bool log_y = false;      // loss: logarithmic y axis
+    nlohmann::json options;  // anything else the panel reads (documented per kind in lessons/README.md)
+};
+
+struct KnobSpec {
+    std::string setting;               // "optim.lr", "model.n_kv_heads", ... (see setting_names())
+    std::string label;                 // shown beside the control
+    double min = 0, max = 0;           // numbers
+    std::vector<nlohmann::json> choices;  // or a list of values
+    bool locked = false;               // shown but not editable
+    bool hidden = false;               // not shown
+    bool log_scale = false;            // a slider in log space (learning rates)
+};
+
+struct KnownGood {  // settings that work, with a sentence on why
+    std::string text;
+    std::vector<std::pair<std::string, nlohmann::json>> settings;
+};
+
+struct TrainAction {
+    enum Kind { None, ToStep, ForSteps, Until } kind = None;
+    int steps = 0;          // ToStep: the run's step to reach; ForSteps: how many more; Until: the most to try
+    Condition until;        // Until only
+};
+
+struct LessonStep {
+    std::string title;
+    std::vector<std::string> paragraphs;
+    std::vector<PanelSpec> panels;
+    std::vector<KnobSpec> knobs;
+    std::vector<std::pair<std::string, nlohmann::json>> set;  // settings applied when the step starts (resets the run)
+    bool reset = false;    // restart the run from its seed when the step starts (implied by "set")
+    TrainAction train;
+    std::vector<Observation> watch_for;
+    std::vector<KnownGood> known_good;
+};
+
+struct Lesson {
+    std::string file;
+    std::string id, title, language = "en";
+    struct Paper {
+        std::string title, authors, section;
+        int year = 0;
+    } paper;
+    int minutes = 0;
+    RunConfig run;
+    int pretrain_steps = 0;
+    std::vector<LessonStep> steps;
+};
+
+Lesson parse_lesson(const nlohmann::json& j, const std::string& where);
+Lesson load_lesson(const std::string& path);  // throws ConfigError: "<file>:<line>:<col>: ..." or "<file>: <path>: ..."
+
+}  // namespace noam

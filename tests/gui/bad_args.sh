@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Wrong flags, bad values and bad config files give one line on stderr and exit 2, before any window opens
+# (so this test needs no display).
+#   usage: bad_args.sh NOAMLAB SOURCE_DIR
+set -uo pipefail
+BIN=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; echo "--- stderr"; cat "$tmp/err"; exit 1; }
+
+expect2() {  # expect2 PATTERN ARGS...
+    local pattern=$1; shift
+    env -u DISPLAY -u WAYLAND_DISPLAY "$BIN" gui "$@" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    [ $rc -eq 2 ] || fail "'noamlab gui $*' exited with $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "'noamlab gui $*': expected exactly one line on stderr"
+    grep -qF -- "$pattern" "$tmp/err" || fail "'noamlab gui $*': stderr should contain: $pattern"
+}
+expect2 "noamlab gui: unknown flag '--bogus' (see noamlab gui --help)" --bogus
+expect2 "bad value 'ten' for --frames" --frames ten
+expect2 "--screenshot needs a value" --screenshot
+expect2 "bad value '12' for --size" --size 12
+expect2 "noamlab gui:" "$tmp/missing.json"
+echo '{"model": {"d_model": "wide"}}' >"$tmp/bad.json"
+expect2 "noamlab gui:" "$tmp/bad.json"
+
+"$BIN" gui --help >"$tmp/out" 2>"$tmp/err" || fail "--help should exit 0"
+grep -q -- "--train-steps" "$tmp/out" || fail "--help should list --train-steps"
+echo "PASS"

@@ -1,0 +1,70 @@
+// The gui flags: values, defaults, one-line errors.
+#include <gtest/gtest.h>
+
+#include "gui_args.h"
+
+using namespace noam::viz;
+
+TEST(GuiArgs, DefaultsAndValues) {
+    GuiOptions o;
+    std::string err;
+    ASSERT_TRUE(parse_gui_args({}, o, err));
+    EXPECT_EQ(o.frames, -1);
+    EXPECT_EQ(o.width, 1280);
+    ASSERT_TRUE(parse_gui_args({"my.json", "--frames", "12", "--train-steps", "300", "--screenshot", "a.png",
+                                "--play", "--scale", "1.5", "--size", "1920x1080", "--seed", "7",
+                                "--layout-out", "l.json", "--frame-stats", "f.json"},
+                               o, err))
+        << err;
+    EXPECT_EQ(o.config_path, "my.json");
+    EXPECT_EQ(o.frames, 12);
+    EXPECT_EQ(o.train_steps, 300);
+    EXPECT_EQ(o.screenshot, "a.png");
+    EXPECT_TRUE(o.play);
+    EXPECT_FLOAT_EQ(o.scale, 1.5f);
+    EXPECT_EQ(o.width, 1920);
+    EXPECT_EQ(o.height, 1080);
+    EXPECT_TRUE(o.seed_set);
+    EXPECT_EQ(o.seed, 7u);
+    EXPECT_EQ(o.layout_out, "l.json");
+    EXPECT_EQ(o.frame_stats, "f.json");
+}
+
+TEST(GuiArgs, UnknownFlagIsOneLine) {
+    GuiOptions o;
+    std::string err;
+    EXPECT_FALSE(parse_gui_args({"--x"}, o, err));
+    EXPECT_EQ(err, "noamlab gui: unknown flag '--x' (see noamlab gui --help)");
+}
+
+TEST(GuiArgs, BadValues) {
+    std::string err;
+    for (auto args : std::vector<std::vector<std::string>>{{"--frames", "0"},
+                                                           {"--frames", "ten"},
+                                                           {"--frames"},
+                                                           {"--scale", "9"},
+                                                           {"--size", "1280"},
+                                                           {"--size", "10x10"},
+                                                           {"--seed", "-1"},
+                                                           {"a.json", "b.json"}}) {
+        GuiOptions o;
+        err.clear();
+        EXPECT_FALSE(parse_gui_args(args, o, err)) << args[0];
+        EXPECT_EQ(err.find('\n'), std::string::npos);
+        EXPECT_EQ(err.rfind("noamlab gui: ", 0), 0u) << err;
+    }
+}
+
+TEST(GuiArgs, InteractiveWindowTrainsAtOnceHeadlessWaits) {
+    GuiOptions o;
+    std::string err;
+    ASSERT_TRUE(parse_gui_args({}, o, err));
+    EXPECT_TRUE(starts_playing(o)) << "a new user sees the model train within seconds";
+    ASSERT_TRUE(parse_gui_args({"--paused"}, o = GuiOptions(), err));
+    EXPECT_FALSE(starts_playing(o));
+    ASSERT_TRUE(parse_gui_args({"--frames", "5"}, o = GuiOptions(), err));
+    EXPECT_FALSE(starts_playing(o)) << "headless runs step exactly (--train-steps) unless --play";
+    ASSERT_TRUE(parse_gui_args({"--frames", "5", "--play"}, o = GuiOptions(), err));
+    EXPECT_TRUE(starts_playing(o));
+    EXPECT_FALSE(parse_gui_args({"--play", "--paused"}, o = GuiOptions(), err));
+}

@@ -1,0 +1,12 @@
+// The desktop app's entry point: `noamlab` and `noamlab gui [CONFIG.json] [flags]`.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace noam::viz {
+
+// args: the words after "gui" (empty for plain `noamlab`). Returns the process exit code:
+// 0 done, 1 no display / no GL context / --train-steps not reached, 2 bad flag or config.
+int gui_main(const std::vector<std::string>& args);
+
+}  // namespace noam::viz

@@ -1,0 +1,72 @@
+// The fonts: DejaVu Sans (text), DejaVu Sans Mono (tokens), DejaVu Sans Bold (headline numbers), at the
+// UI scale, with CJK glyphs merged from WenQuanYi Micro Hei when that font is installed. The atlas holds
+// only the glyphs in use (ImFontGlyphRangesBuilder over the strings shown), so it stays small and builds in
+// milliseconds; new characters (a Chinese corpus) trigger a rebuild between frames.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+namespace noam::viz {
+
+class FontSet {
+public:
+    ImFont* regular = nullptr;
+    ImFont* mono = nullptr;
+    ImFont* heading = nullptr;
+    ImFont* small = nullptr;
+
+    FontSet();
+    // Remember the characters of text; if some are new and a font can draw them, the next
+    // rebuild_if_needed() adds them to the atlas.
+    void request_text(const std::string& utf8);
+    void set_scale(float s);
+    float scale() const { return scale_; }
+    bool has_cjk_font() const { return !cjk_path_.empty(); }
+    bool dejavu() const { return !regular_path_.empty(); }
+    // Call between frames (before NewFrame). Rebuilds the atlas and, when the GL device objects already
+    // exist, the font texture. Returns true when it rebuilt.
+    bool rebuild_if_needed(bool gl_ready);
+    double last_build_ms() const { return last_build_ms_; }
+
+private:
+    float scale_ = 1.0f;
+    bool dirty_ = true;
+    std::vector<bool> known_;       // code point (BMP) -> in the atlas or requested
+    std::vector<ImWchar> extra_;    // requested code points beyond Latin-1, in order of first sight
+    ImVector<ImWchar> ranges_;      // kept alive while the atlas refers to it
+    std::string regular_path_, mono_path_, bold_path_, cjk_path_;
+    double last_build_ms_ = 0;
+};
+
+// Decodes UTF-8 (invalid bytes become U+FFFD) and calls f(code_point) for each character.
+template <class F>
+void for_each_code_point(const std::string& s, F f) {
+    const unsigned char* p = (const unsigned char*)s.data();
+    const unsigned char* end = p + s.size();
+    while (p < end) {
+        unsigned c = *p;
+        int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+        if (n < 0 || end - p <= n) {  // not a lead byte, or the sequence is cut short
+            f(0xFFFDu);
+            p++;
+            continue;
+        }
+        unsigned cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+        bool ok = true;
+        for (int k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80) { ok = false; break; }
+            cp = (cp << 6) | (p[k] & 0x3F);
+        }
+        if (!ok) {
+            f(0xFFFDu);
+            p++;
+            continue;
+        }
+        f(cp);
+        p += n + 1;
+    }
+}
+
+}  // namespace noam::viz

@@ -1,0 +1,180 @@
+// Training controls and run status.
+#include "panel_controls.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "colormap.h"
+#include "format.h"
+#include "theme.h"
+
+namespace noam::viz {
+
+namespace {
+
+const float kSpeedLimits[] = {0, 200, 50, 20, 5, 1};  // steps per second; 0: no limit
+const char* kSpeedNames[] = {"as fast as possible", "200 steps/s", "50 steps/s", "20 steps/s", "5 steps/s",
+                             "1 step/s"};
+
+// A headline number with a caption under it, in a rounded card.
+void stat_card(const char* caption, const std::string& value, ImU32 value_col, float width, ImFont* big, ImFont* small) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float h = big->FontSize + small->FontSize + 14;
+    dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), IM_COL32(40, 45, 55, 255), 6.0f);
+    dl->AddText(big, big->FontSize, ImVec2(p.x + 10, p.y + 5), value_col, value.c_str());
+    dl->AddText(small, small->FontSize, ImVec2(p.x + 10, p.y + 8 + big->FontSize), palette().text_dim, caption);
+    ImGui::Dummy(ImVec2(width, h));
+}
+
+}  // namespace
+
+void ControlsPanel::toggle_play(RunView& run) {
+    if (!run.valid()) return;
+    run.post(run.playing() ? CommandKind::Pause : CommandKind::Play);
+}
+
+void ControlsPanel::reset(RunView& run) {
+    run.post(CommandKind::Reset, (double)seed);
+}
+
+void ControlsPanel::Draw(RunView& run, UiContext& ui) {
+    if (!ImGui::Begin("Training###controls", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+        ImGui::End();
+        return;
+    }
+    const Palette& pal = palette();
+    if (!run.valid()) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.error), "No run: fix the setup and press Apply.");
+        ImGui::End();
+        return;
+    }
+    if (seen_run_id != run.run_id) {  // a new run: take its seed
+        seen_run_id = run.run_id;
+        seed = (int)run.live->seed();
+    }
+    const Snapshot& s = *run.snap;
+    const float w = ImGui::GetContentRegionAvail().x;
+    const ImGuiStyle& st = ImGui::GetStyle();
+
+    // ---- transport: play / pause, step, step N
+    const bool playing = s.playing;
+    const bool finished = run.finished();
+    const float bh = ImGui::GetFrameHeight() * 1.35f;
+    ImGui::PushStyleColor(ImGuiCol_Button, playing ? ImVec4(0.55f, 0.33f, 0.18f, 1) : ImVec4(0.18f, 0.42f, 0.78f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, playing ? ImVec4(0.65f, 0.40f, 0.22f, 1) : ImVec4(0.24f, 0.50f, 0.88f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, playing ? ImVec4(0.72f, 0.45f, 0.25f, 1) : ImVec4(0.30f, 0.56f, 0.95f, 1));
+    ImGui::BeginDisabled(finished || !s.error.empty());
+    const float play_w = std::floor(w * 0.42f);
+    if (ImGui::Button(playing ? "■  Pause" : "▶  Train", ImVec2(play_w, bh))) toggle_play(run);
+    ImGui::EndDisabled();
+    ImGui::PopStyleColor(3);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Space");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(playing || finished || !s.error.empty());
+    const float rest = (w - play_w - 2 * st.ItemSpacing.x) * 0.5f;
+    if (ImGui::Button("Step", ImVec2(rest, bh))) run.post(CommandKind::StepOnce);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("one training step (Right arrow)");
+    ImGui::SameLine();
+    char label[32];
+    std::snprintf(label, sizeof label, "Step %d", step_n);
+    if (ImGui::Button(label, ImVec2(rest, bh))) run.post(CommandKind::StepN, step_n);
+    ImGui::EndDisabled();
+    if (ImGui::BeginPopupContextItem("stepn")) {
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+        ImGui::InputInt("steps", &step_n, 10, 100);
+        step_n = std::clamp(step_n, 1, 100000);
+        ImGui::EndPopup();
+    }
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("right-click to change N");
+
+    // ---- progress
+    ImGui::Spacing();
+    const float frac = s.total_steps > 0 ? std::min(1.0f, (float)s.step / s.total_steps) : 0.0f;
+    char prog[96];
+    std::snprintf(prog, sizeof prog, "step %s / %s", format_count(s.step).c_str(), format_count(s.total_steps).c_str());
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(pal.accent));
+    ImGui::ProgressBar(frac, ImVec2(w, 0), prog);
+    ImGui::PopStyleColor();
+
+    // ---- headline cards: loss, validation loss, accuracy
+    ImGui::Spacing();
+    const float card_w = std::floor((w - 2 * st.ItemSpacing.x) / 3);
+    char buf[64];
+    const bool has = !run.history.empty();
+    const StepRecord* last = has ? &run.history.back() : nullptr;
+    std::snprintf(buf, sizeof buf, has ? "%.3f" : "–", has ? last->loss : 0.0f);
+    stat_card("train loss", buf, pack_rgba(series_color(0)), card_w, ui.fonts->heading, ui.fonts->small);
+    ImGui::SameLine();
+    const bool has_val = !run.val_loss.empty();
+    std::snprintf(buf, sizeof buf, has_val ? "%.3f" : "–", has_val ? run.val_loss.back() : 0.0f);
+    stat_card("val loss", buf, pack_rgba(series_color(1)), card_w, ui.fonts->heading, ui.fonts->small);
+    ImGui::SameLine();
+    const float acc = has_val ? run.val_accuracy.back() : (has ? last->accuracy : 0.0f);
+    std::snprintf(buf, sizeof buf, (has || has_val) ? "%.0f%%" : "–", 100.0f * acc);
+    stat_card(has_val ? "val accuracy" : "accuracy", buf, pal.ok, card_w, ui.fonts->heading, ui.fonts->small);
+
+    // ---- details
+    ImGui::Spacing();
+    if (ImGui::BeginTable("status", 4, ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("k1", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("v1", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("k2", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("v2", ImGuiTableColumnFlags_WidthStretch);
+        auto cell = [](const char* k, const std::string& v) {
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", k);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(v.c_str());
+        };
+        const double tps = run.tokens_per_second();
+        cell("tokens/s", tps > 0 ? format_si(tps) : "–");
+        cell("elapsed", format_duration(s.elapsed_seconds));
+        std::snprintf(buf, sizeof buf, "%.2e", has ? last->lr : 0.0f);
+        cell("lr", has ? buf : "–");
+        std::snprintf(buf, sizeof buf, "%.2f", has ? last->grad_norm : 0.0f);
+        cell("grad norm", has ? buf : "–");
+        ImGui::EndTable();
+    }
+    if (!s.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.error));
+        ImGui::TextWrapped("The run stopped: %s", s.error.c_str());
+        ImGui::PopStyleColor();
+        ImGui::TextDisabled("Reset it, lower the learning rate, or change the setup.");
+    } else if (finished) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok), "Finished %s steps. Reset to train again.",
+                           format_count(s.total_steps).c_str());
+    }
+
+    // ---- knobs
+    ImGui::Spacing();
+    ImGui::Separator();
+    const float label_w = ImGui::CalcTextSize("steps / picture").x + st.ItemInnerSpacing.x;
+    const float field_w = std::max(60.0f, w - label_w - st.ItemInnerSpacing.x);
+    ImGui::SetNextItemWidth(field_w);
+    if (ImGui::SliderFloat("lr ×", &lr_scale, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic))
+        run.post(CommandKind::SetLrScale, lr_scale);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("multiplies the learning-rate schedule, live (Ctrl+click to type)");
+    ImGui::SetNextItemWidth(field_w);
+    if (ImGui::SliderInt("steps / picture", &steps_per_picture, 1, 100, "%d", ImGuiSliderFlags_Logarithmic))
+        run.post(CommandKind::SetStepsPerTick, steps_per_picture);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("training steps between two snapshots of the model");
+    ImGui::SetNextItemWidth(field_w);
+    if (ImGui::Combo("speed", &speed_index, kSpeedNames, IM_ARRAYSIZE(kSpeedNames)))
+        run.post(CommandKind::SetMaxStepsPerSecond, kSpeedLimits[speed_index]);
+    ImGui::SetNextItemWidth(std::max(60.0f, w - label_w - st.ItemInnerSpacing.x - ImGui::CalcTextSize("Reset").x -
+                                                st.FramePadding.x * 2 - st.ItemSpacing.x));
+    ImGui::InputInt("##seed", &seed, 1, 10);
+    seed = std::max(0, seed);
+    ImGui::SameLine();
+    if (ImGui::Button("Reset")) reset(run);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a fresh model with this seed (Ctrl+R); same seed, same run");
+    ImGui::SameLine(0, st.ItemInnerSpacing.x);
+    ImGui::TextUnformatted("seed");
+    ImGui::End();
+}
+
+}  // namespace noam::viz

@@ -1,0 +1,95 @@
+// Loss curves and the learning-rate schedule.
+#include "panel_loss.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <imgui.h>
+
+#include "colormap.h"
+#include "plot_math.h"
+#include "theme.h"
+
+namespace noam::viz {
+
+void LossPanel::Draw(RunView& run, UiContext& ui) {
+    if (!ImGui::Begin("Loss###loss", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+        ImGui::End();
+        return;
+    }
+    const ImGuiStyle& st = ImGui::GetStyle();
+    ImGui::Checkbox("log scale", &log_y);
+    ImGui::SameLine(0, st.ItemSpacing.x * 3);
+    ImGui::Checkbox("accuracy", &show_accuracy);
+    // the smoothing slider on the same line when it gets a usable width, else on its own
+    const float smooth_label_w = ImGui::CalcTextSize("smoothing").x + st.ItemSpacing.x;
+    ImGui::SameLine(0, st.ItemSpacing.x * 3);
+    if (ImGui::GetContentRegionAvail().x < smooth_label_w + ImGui::GetFontSize() * 6) ImGui::NewLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("smoothing");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x));
+    ImGui::SliderFloat("##smoothing", &smoothing, 0.0f, 0.99f, "%.2f");
+
+    // smoothing is recomputed only when the history grows or the weight changes
+    const size_t n = run.loss.size();
+    if (n != smoothed_n_ || smoothing != smoothed_w_ || n < smoothed_n_) {
+        ema_smooth(run.loss.data(), n, smoothing, smoothed_);
+        smoothed_n_ = n;
+        smoothed_w_ = smoothing;
+    }
+
+    const ImU32 train_col = pack_rgba(series_color(0));
+    const ImU32 val_col = pack_rgba(series_color(1));
+    const ImU32 acc_col = pack_rgba(series_color(2));
+    std::vector<PlotSeries> series;
+    if (show_accuracy) {
+        series.push_back({"train accuracy", run.steps.data(), run.accuracy.data(), run.accuracy.size(), (acc_col & 0x00FFFFFF) | 0x55000000, 1.0f, false, false, true});
+        series.push_back({"validation accuracy", run.val_steps.data(), run.val_accuracy.data(), run.val_accuracy.size(), val_col, 2.0f, true, true, true});
+    } else {
+        series.push_back({"train (raw)", run.steps.data(), run.loss.data(), n, (train_col & 0x00FFFFFF) | 0x50000000, 1.0f, false, false, true});
+        series.push_back({"train", run.steps.data(), smoothed_.data(), n, train_col, 2.5f, false, true, true});
+        series.push_back({"validation", run.val_steps.data(), run.val_loss.data(), run.val_loss.size(), val_col, 2.0f, true, true, true});
+    }
+
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    // the learning-rate plot: about 30% of the height, at least six lines of text, never more than 45%
+    const float lr_h = std::floor(std::min(avail.y * 0.45f, std::max(ImGui::GetFontSize() * 6.0f, avail.y * 0.3f)));
+    PlotOptions po;
+    po.log_y = log_y && !show_accuracy;
+    po.y_label = show_accuracy ? "accuracy (scored tokens)" : "loss (cross-entropy, nats per token)";
+    po.empty_text = "press Space to train";
+    po.x_tick_labels = false;
+    po.min_axis_w = axis_w_;  // the learning-rate plot underneath labels the shared step axis
+    if (run.valid() && run.snap->total_steps > 0) {
+        // the whole run's width from the start, so the curve grows into the plot
+        po.fixed_x = true;
+        po.x_lo = 0;
+        po.x_hi = std::max<double>(run.snap->total_steps, run.steps.empty() ? 1 : run.steps.back());
+    }
+    const PlotResult r = loss_plot.Draw("loss", series, ImVec2(avail.x, avail.y - lr_h - st.ItemSpacing.y), po);
+    if (ui.regions) {
+        ui.regions->record("loss_plot", r.canvas);
+        if (r.legend.w > 0) ui.regions->record("loss_plot_legend", r.legend);
+        ui.regions->colors["loss_train"] = train_col;
+        ui.regions->colors["loss_validation"] = val_col;
+    }
+
+    std::vector<PlotSeries> lr{{"learning rate", run.steps.data(), run.lr.data(), run.lr.size(), pack_rgba(series_color(3)), 2.0f, false, false, true}};
+    PlotOptions lo;
+    lo.y_label = "learning rate";
+    lo.x_label = "step";
+    lo.max_y_ticks = 3;
+    lo.value_format = "%.2e";
+    lo.empty_text = "";
+    lo.fixed_x = po.fixed_x;
+    lo.x_lo = po.x_lo;
+    lo.x_hi = po.x_hi;
+    lo.min_axis_w = axis_w_;
+    const PlotResult r2 = lr_plot.Draw("lr", lr, ImVec2(avail.x, lr_h), lo);
+    if (ui.regions) ui.regions->record("lr_plot", r2.canvas);
+    axis_w_ = std::max(r.axis_w, r2.axis_w);
+    ImGui::End();
+}
+
+}  // namespace noam::viz

@@ -1,0 +1,25 @@
+// Panel "Loss": training loss (raw and smoothed) and validation loss against the step, with a log-y
+// toggle and a smoothing slider; the learning rate on its own small plot underneath.
+#pragma once
+#include <vector>
+
+#include "line_plot.h"
+#include "run_view.h"
+#include "ui_context.h"
+
+namespace noam::viz {
+
+struct LossPanel {
+    bool log_y = false;
+    float smoothing = 0.6f;   // EMA weight (TensorBoard style)
+    bool show_accuracy = false;
+    LinePlot loss_plot, lr_plot;
+    std::vector<float> smoothed_;  // scratch: the smoothed training loss
+    size_t smoothed_n_ = 0;
+    float smoothed_w_ = -1;
+    float axis_w_ = 0;             // y-label width of both plots last frame: their x axes line up
+
+    void Draw(RunView& run, UiContext& ui);
+};
+
+}  // namespace noam::viz
