@@ -189,7 +189,7 @@ static LessonStep parse_step(const nlohmann::json& j, const std::string& where, 
     if (const auto* train = r.child("train")) {
         ObjectReader t(*train, where, path + "/train");
         const int given = t.has("to_step") + t.has("for_steps") + t.has("until");
-        if (given != 1) t.fail("", "expected exactly one of to_step, for_steps, until");
+        if (given != 1) config_fail(where, path + "/train", "expected exactly one of to_step, for_steps, until");
         if (t.has("to_step")) {
             s.train.kind = TrainAction::ToStep;
             s.train.steps = t.get_int("to_step", 0, 1, 1000000);

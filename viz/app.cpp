@@ -107,6 +107,7 @@ struct App {
 
     // frame timing: interval = start to next start (what the eye sees), work = start to after swap
     std::vector<float> frame_interval_ms, frame_work_ms;
+    std::vector<float> idle_work_ms;  // frames while the model does not train: the cost of drawing alone
     Clock::time_point start_time = Clock::now();
     double last_snapshot_change = 0;
     uint64_t last_snapshot_version = 0;
@@ -340,7 +341,10 @@ bool write_frame_stats(const App& app, const std::string& path) {
     j["p95_ms"] = percentile(app.frame_work_ms, 0.95);
     j["median_interval_ms"] = percentile(app.frame_interval_ms, 0.5);
     j["p95_interval_ms"] = percentile(app.frame_interval_ms, 0.95);
-    j["note"] = "ms = work per frame (events, UI, render, swap); interval = start to start, capped at 60 fps";
+    j["frames_idle"] = app.idle_work_ms.size();
+    j["idle_median_ms"] = percentile(app.idle_work_ms, 0.5);
+    j["note"] = "ms = work per frame (events, UI, render, swap) while training; interval = start to start, capped "
+                "at 60 fps; idle = frames while not training";
     j["step"] = app.run.step();
     j["tokens_per_sec"] = app.run.tokens_per_second();
     std::ofstream f(path);
@@ -495,6 +499,8 @@ int run_loop(App& app) {
         if (frame >= 5 && app.run.training_now()) {
             app.frame_work_ms.push_back((float)work);
             app.frame_interval_ms.push_back((float)(interval * 1000.0));
+        } else if (frame >= 5) {
+            app.idle_work_ms.push_back((float)work);
         }
         frame++;
         if (last) {

@@ -1,0 +1,145 @@
+// Lesson files: every shipped lesson validates; each kind of mistake gives its own message naming the file,
+// the JSON path and what was expected; settings; pattern scores; hot-reload detection.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "file_watch.h"
+#include "json_reader.h"
+#include "lesson.h"
+#include "lesson_metrics.h"
+
+using namespace noam;
+namespace fs = std::filesystem;
+
+TEST(Lessons, EveryShippedLessonValidates) {
+    int count = 0;
+    for (const auto& e : fs::directory_iterator(std::string(NOAM_SOURCE_DIR) + "/lessons")) {
+        if (e.path().extension() != ".json") continue;
+        EXPECT_NO_THROW({
+            Lesson l = load_lesson(e.path().string());
+            EXPECT_FALSE(l.steps.empty());
+        }) << e.path();
+        count++;
+    }
+    EXPECT_GE(count, 5);
+}
+
+TEST(Lessons, EachBrokenFileGivesItsMessage) {
+    const std::string dir = std::string(NOAM_TEST_DATA) + "/broken_lessons/";
+    const nlohmann::json expected = read_json_file(std::string(NOAM_TEST_DATA) + "/broken_lessons_expected.json");
+    ASSERT_GE(expected.size(), 15u);
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        const std::string file = dir + it.key() + ".json";
+        try {
+            load_lesson(file);
+            ADD_FAILURE() << file << " was accepted";
+        } catch (const ConfigError& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find(file), std::string::npos) << "the message must name the file: " << msg;
+            EXPECT_NE(msg.find(it.value().get<std::string>()), std::string::npos)
+                << it.key() << ": expected \"" << it.value().get<std::string>() << "\" in: " << msg;
+            EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << file << ": not a ConfigError: " << e.what();
+        }
+    }
+}
+
+TEST(Settings, WithSettingChangesOneValueAndValidates) {
+    RunConfig c = load_run_config(std::string(NOAM_SOURCE_DIR) + "/configs/default.json");
+    RunConfig d = with_setting(c, "model.n_kv_heads", 1, "test", "/x");
+    EXPECT_EQ(d.model.kv_heads(), 1);
+    EXPECT_EQ(d.model.d_model, c.model.d_model);
+    EXPECT_EQ(with_setting(c, "optim.lr", 0.5, "test", "/x").optim.lr, 0.5f);
+    EXPECT_EQ(with_setting(c, "model.positions", "learned", "test", "/x").model.positions, PosKind::Learned);
+    EXPECT_THROW(with_setting(c, "model.n_heads", 3, "test", "/x"), ConfigError);  // 64 % 3 != 0
+    EXPECT_THROW(with_setting(c, "model.positions", "absolute", "test", "/x"), ConfigError);
+    EXPECT_THROW(with_setting(c, "nonsense", 1, "test", "/x"), ConfigError);
+}
+
+// A hand-made snapshot: 4 tokens, one layer, two heads: head 0 looks at the previous token, head 1 at itself.
+static Snapshot tiny_snapshot() {
+    Snapshot s;
+    s.T = 4;
+    s.n_layers = 1;
+    s.n_heads = 2;
+    s.tokens = {1, 2, 1, 2};
+    s.targets = {-1, -1, 2, 1};  // scored: positions 2 and 3
+    s.attention.assign(2 * 16, 0.0f);
+    for (int t = 0; t < 4; t++) {
+        s.attention[(0 * 4 + t) * 4 + (t > 0 ? t - 1 : 0)] = 1.0f;  // head 0: previous token
+        s.attention[(1 * 4 + t) * 4 + t] = 1.0f;                    // head 1: self
+    }
+    return s;
+}
+
+TEST(LessonMetrics, PatternScoresOnAHandMadeExample) {
+    Snapshot s = tiny_snapshot();
+    EXPECT_DOUBLE_EQ(attention_pattern_score("previous_token", s, 0, 0), 1.0);
+    EXPECT_DOUBLE_EQ(attention_pattern_score("previous_token", s, 0, 1), 0.0);
+    EXPECT_DOUBLE_EQ(attention_pattern_score("self", s, 0, 1), 1.0);
+    // induction: query 2 (token 1) saw token 1 at 0, so key 1; query 3 (token 2) saw token 2 at 1, so key 2.
+    // head 0 (previous token) attends exactly there: 1.0
+    EXPECT_DOUBLE_EQ(attention_pattern_score("induction", s, 0, 0), 1.0);
+    // answer_source: question part = positions 0..1 (first scored is 2); target of 2 is token 2 at key 1,
+    // head 0 at query 2 looks at key 1: 1; target of 3 is token 1 at key 0, head 0 at query 3 looks at 2: 0
+    EXPECT_DOUBLE_EQ(attention_pattern_score("answer_source", s, 0, 0), 0.5);
+    const HeadScore b = best_head("self", s, -1, -1);
+    EXPECT_EQ(b.head, 1);
+    Condition c;
+    c.metric = "attention";
+    c.pattern = "previous_token";
+    c.op = ">";
+    c.value = 0.9;
+    EXPECT_TRUE(condition_holds(c, s, {}));
+    c.head = 1;
+    EXPECT_FALSE(condition_holds(c, s, {}));
+}
+
+TEST(LessonMetrics, ValidationMetricIsTheLatestEvaluation) {
+    Snapshot s = tiny_snapshot();
+    std::vector<StepRecord> h(3);
+    h[0].val_loss = 2.0f;
+    h[0].val_accuracy = 0.5f;
+    h[2].val_loss = -1;  // no evaluation at this step
+    h[1].val_loss = 1.0f;
+    h[1].val_accuracy = 0.9f;
+    Condition c;
+    c.metric = "val_accuracy";
+    c.op = ">";
+    c.value = 0.8;
+    EXPECT_TRUE(condition_holds(c, s, h));
+    EXPECT_TRUE(std::isnan(metric_value(c, s, {})));  // nothing evaluated yet: never true
+}
+
+TEST(FileWatch, NoticesAnEdit) {
+    const fs::path p = fs::temp_directory_path() / ("noam_watch_" + std::to_string(::getpid()) + ".json");
+    { std::ofstream(p) << "{}"; }
+    FileWatch w(p.string());
+    EXPECT_FALSE(w.changed());
+    { std::ofstream(p) << "{\"edited\": true}"; }  // a different size: seen even within one mtime tick
+    EXPECT_TRUE(w.changed());
+    EXPECT_FALSE(w.changed());
+    fs::remove(p);
+    EXPECT_TRUE(w.changed());
+}
+
+TEST(Lessons, TheReadmeExampleIsAValidLesson) {
+    std::ifstream f(std::string(NOAM_SOURCE_DIR) + "/lessons/README.md");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string doc = ss.str();
+    const size_t section = doc.find("## An example");
+    ASSERT_NE(section, std::string::npos);
+    const size_t start = doc.find("```json", section) + 7;
+    const size_t end = doc.find("```", start);
+    const Lesson l = parse_lesson(parse_json_text(doc.substr(start, end - start), "README example"), "README example");
+    EXPECT_EQ(l.id, "my-first-lesson");
+}
