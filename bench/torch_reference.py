@@ -19,10 +19,11 @@ happens, and OPENBLAS_CORETYPE is not set already, the workers get OPENBLAS_CORE
 PyTorch is measured at its best; the header line says which kernels ran.
 
 Usage (call it with Debian's /usr/bin/python3, which has python3-torch):
-  /usr/bin/python3 bench/torch_reference.py [--sizes S,M] [--threads 1,2] [--rounds 5] [--steps 10] [--json F]
+  /usr/bin/python3 bench/torch_reference.py [--sizes S,M] [--threads 1,2] [--rounds 3] [--steps 10] [--json F]
   /usr/bin/python3 bench/torch_reference.py --serve
       line protocol for `noamlab bench --torch`: reads "measure SIZE BUDGET STEPS", answers one JSON line with
       the step times of every setting whose torch and BLAS thread counts are both <= BUDGET; "quit" ends.
+      Once every such setting has a figure, those slower than 1.5x the best are no longer measured.
 """
 import argparse
 import ctypes
@@ -294,12 +295,12 @@ def serve(max_threads):
 # ---- standalone: a table of every setting ----
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="S,M")
+    ap.add_argument("--sizes", default="S,M", help="models, comma separated (S, M)")
     ap.add_argument("--threads", default="1,2", help="thread counts for torch and for BLAS")
     ap.add_argument("--rounds", type=int, default=3, help="rounds over all settings (alternating)")
     ap.add_argument("--steps", type=int, default=10, help="measured steps per setting per round")
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--serve", action="store_true")
+    ap.add_argument("--serve", action="store_true", help="the line protocol `noamlab bench --torch` drives")
     ap.add_argument("--max-threads", type=int, default=2, help="--serve: the largest thread budget")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
