@@ -8,8 +8,13 @@ namespace noam {
 using Clock = std::chrono::steady_clock;
 
 LiveRun::LiveRun(const RunConfig& cfg, bool play) : cfg_(cfg) {
+    // Two cores: one trains, the other draws the window (Mesa's software renderer needs it). An OpenMP team
+    // of two beside a busy UI thread spins at its barriers and trains slower than one thread.
+    if (cfg_.train.threads == 0) cfg_.train.threads = 1;
     trainer_ = std::make_unique<Trainer>(cfg_);  // config errors throw here, on the caller's thread
     summary_ = summarize(*trainer_->model);
+    const CharTokenizer& tok = trainer_->data->tokenizer();
+    for (int id = 0; id < tok.size(); id++) vocab_labels_.push_back(tok.token_text(id));
     seed_ = cfg_.train.seed;
     playing_ = play;
     publish(0.0, 0.0);

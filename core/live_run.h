@@ -43,6 +43,8 @@ public:
     const RunConfig& config() const { return cfg_; }
     // static facts about the model (never changed after construction)
     const ModelSummary& summary() const { return summary_; }
+    // token_text(id) for every id of the data's tokenizer (the model's vocabulary may be larger)
+    const std::vector<std::string>& vocab_labels() const { return vocab_labels_; }
     uint64_t seed() const { return seed_.load(); }
     int generation() const { return generation_.load(); }
 
@@ -53,6 +55,7 @@ private:
     RunConfig cfg_;
     std::unique_ptr<Trainer> trainer_;            // owned by the worker thread after start
     ModelSummary summary_;
+    std::vector<std::string> vocab_labels_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
     std::deque<Command> queue_;

@@ -41,6 +41,10 @@ static std::string number(double x) {
 
 bool Trainer::step() {
     if (stopped()) return false;
+#ifdef _OPENMP
+    // the thread count belongs to the calling thread (the window trains on a worker thread)
+    if (cfg.train.threads > 0) omp_set_num_threads(cfg.train.threads);
+#endif
     const auto t0 = std::chrono::steady_clock::now();
     const int B = cfg.train.batch_size, T = cfg.model.seq_len;
     data->sample(data_rng, batch);

@@ -69,7 +69,9 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     const float header_h = fs + 4;
     const GridLayout g = fit_grid(L, H, avail.x, avail.y * 0.36f, std::max(4.0f, fs * 0.35f), header_w, header_h,
                                   fs * 9);
-    const ImVec2 g0 = ImGui::GetCursorScreenPos();
+    // centred when the cells reach their largest size before the panel's width (few heads)
+    const float left_x = ImGui::GetCursorScreenPos().x;
+    const ImVec2 g0(left_x + std::max(0.0f, std::floor((avail.x - g.width()) * 0.5f)), ImGui::GetCursorScreenPos().y);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (int h = 0; h < H; h++) {
         std::snprintf(buf, sizeof buf, "head %d", h + 1);
@@ -110,7 +112,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
             ImGui::PopID();
         }
     if (ui.regions) ui.regions->record("attention_grid", {g0.x + g.header_w, g0.y + g.header_h, g.width() - g.header_w, g.height() - g.header_h});
-    ImGui::SetCursorScreenPos(ImVec2(g0.x, g0.y + g.height() + st.ItemSpacing.y));
+    ImGui::SetCursorScreenPos(ImVec2(left_x, g0.y + g.height() + st.ItemSpacing.y));
     ImGui::Dummy(ImVec2(g.width(), 1));
 
     // ---- the enlarged head

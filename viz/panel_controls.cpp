@@ -52,9 +52,12 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
         ImGui::End();
         return;
     }
-    if (seen_run_id != run.run_id) {  // a new run: take its seed
+    if (seen_run_id != run.run_id) {  // a new run: take its seed, give it the knobs as they are set
         seen_run_id = run.run_id;
         seed = (int)run.live->seed();
+        if (lr_scale != 1.0f) run.post(CommandKind::SetLrScale, lr_scale);
+        if (steps_per_picture != 1) run.post(CommandKind::SetStepsPerTick, steps_per_picture);
+        if (speed_index != 0) run.post(CommandKind::SetMaxStepsPerSecond, kSpeedLimits[speed_index]);
     }
     const Snapshot& s = *run.snap;
     const float w = ImGui::GetContentRegionAvail().x;

@@ -33,10 +33,11 @@ void LossPanel::Draw(RunView& run, UiContext& ui) {
 
     // smoothing is recomputed only when the history grows or the weight changes
     const size_t n = run.loss.size();
-    if (n != smoothed_n_ || smoothing != smoothed_w_ || n < smoothed_n_) {
+    if (n != smoothed_n_ || smoothing != smoothed_w_ || run.history_version != smoothed_history_) {
         ema_smooth(run.loss.data(), n, smoothing, smoothed_);
         smoothed_n_ = n;
         smoothed_w_ = smoothing;
+        smoothed_history_ = run.history_version;
     }
 
     const ImU32 train_col = pack_rgba(series_color(0));

@@ -16,6 +16,7 @@ struct LossPanel {
     LinePlot loss_plot, lr_plot;
     std::vector<float> smoothed_;  // scratch: the smoothed training loss
     size_t smoothed_n_ = 0;
+    uint64_t smoothed_history_ = ~0ull;  // RunView::history_version the smoothing was computed for
     float smoothed_w_ = -1;
     float axis_w_ = 0;             // y-label width of both plots last frame: their x axes line up
 

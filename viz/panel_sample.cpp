@@ -115,7 +115,9 @@ void SamplePanel::Draw(RunView& run, UiContext& ui) {
         }
         ImGui::EndTooltip();
     }
-    ImGui::TextDisabled("grey: the question  ·  colour: p(right answer), dark 0 → yellow 1");
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
+    ImGui::TextWrapped("grey: the question  ·  colour: p(right answer), dark 0 → yellow 1");
+    ImGui::PopStyleColor();
     ImGui::End();
 }
 

@@ -27,7 +27,7 @@ const char* kTaskHelp[] = {
 const char* kCorpora[] = {"literature (English)", "tang300 (Tang poems)", "my own text file"};
 
 // one row of the form: label on the left, widget filling the rest
-bool row(const char* label, const char* help) {
+void row(const char* label, const char* help) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
@@ -35,7 +35,6 @@ bool row(const char* label, const char* help) {
     if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(-FLT_MIN);
-    return true;
 }
 
 }  // namespace

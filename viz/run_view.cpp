@@ -24,6 +24,7 @@ bool RunView::start(const RunConfig& cfg, bool play) {
 }
 
 void RunView::clear_history() {
+    history_version++;
     history.clear();
     steps.clear();
     loss.clear();

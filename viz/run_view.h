@@ -18,6 +18,7 @@ struct RunView {
     uint64_t run_id = 0;                    // +1 for every new LiveRun (Apply in the setup panel)
     int generation = -1;                    // the LiveRun's reset counter we have seen
     std::string start_error;                // why the last start() failed ("" if it did not)
+    uint64_t history_version = 0;           // +1 whenever the history restarts (new run, reset)
 
     // history as columns (every step)
     std::vector<StepRecord> history;
