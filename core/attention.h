@@ -19,8 +19,7 @@ struct Attention {
     std::vector<float> probs;    // (B,H,T,T) softmax(q k^T / sqrt(d_k)); zero above the diagonal when causal
     std::vector<float> ctx;      // (B,T,H*hd) probs @ v, heads side by side
     std::vector<float> dq, dk, dv, dctx;
-    std::vector<float> drow;     // (B*KV, T) one row of dprobs per parallel task
-    std::vector<float> k_t, v_t; // (B*KV, hd, T) keys and values transposed: score loops run over keys
+    std::vector<float> dscores;  // (B*KV, T, T) dP, then dS, of one head at a time per parallel task
     int B = 0, T = 0;            // shape of the last forward
 
     void declare(ParamStore& ps, const std::string& name, int d, int heads, int kv_heads, bool is_causal);
@@ -30,8 +29,6 @@ struct Attention {
     // y (B,T,d) = Concat_h(softmax(Q_h K_g^T / sqrt(d_k)) V_g) W_o
     void forward(const float* x, float* y, int batch, int seq);
     void backward(const float* dy, float* dx);  // dx +=
-
-    void transpose_heads(const float* in, float* out) const;
 
     // probability that query t of head h in sequence b gives to key j
     float prob(int b, int h, int t, int j) const { return probs[(((size_t)b * n_heads + h) * T + t) * T + j]; }

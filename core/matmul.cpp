@@ -86,13 +86,14 @@ static void tile_edge(float* C, size_t ldc, const float* A, size_t rs, size_t ks
         for (int j = 0; j < nr; j++) C[r * ldc + j] = c[r][j];
 }
 
-// C (M,N) (+)= A @ B with A's element (i, k) at A[i * rs + k * ks]. Each thread takes a contiguous range of row
+// C (M,N) (+)= A @ B, every operand a strided view: A's element (i, k) at A[i * rs + k * ks], B's element (k, j) at
+// B[k * b_rs + j * b_cs], C's row i at C + i * ldc. Each thread takes a contiguous range of row
 // tiles and packs the panels of B for itself (K*N copies against M*K*N multiply-adds).
-static void matmul_strided(float* C, const float* A, size_t rs, size_t ks, const float* B, int M, int K, int N,
-                           bool accumulate) {
+static void matmul_general(float* C, size_t ldc, const float* A, size_t rs, size_t ks, const float* B, size_t b_rs,
+                           size_t b_cs, int M, int K, int N, bool accumulate, bool allow_parallel) {
     const int row_tiles = (M + MR - 1) / MR;
     // Small products are not worth waking the thread team for.
-    const bool parallel = (double)M * K * N > 32768.0;
+    const bool parallel = allow_parallel && (double)M * K * N > 32768.0;
 #pragma omp parallel if (parallel)
     {
 #ifdef _OPENMP
@@ -109,21 +110,21 @@ static void matmul_strided(float* C, const float* A, size_t rs, size_t ks, const
                 const int kn = K - k0 < KC ? K - k0 : KC;
                 const bool acc = accumulate || k0 > 0;  // later k blocks add to what the earlier ones left in C
                 for (int k = 0; k < kn; k++)
-                    for (int j = 0; j < NR; j++) panel[k * NR + j] = j < nr ? B[(size_t)(k0 + k) * N + j0 + j] : 0.0f;
+                    for (int j = 0; j < NR; j++) panel[k * NR + j] = j < nr ? B[(size_t)(k0 + k) * b_rs + (size_t)(j0 + j) * b_cs] : 0.0f;
                 for (int t = first; t < last; t++) {
                     const int i0 = t * MR, mr = M - i0 < MR ? M - i0 : MR;
-                    float* c = C + (size_t)i0 * N + j0;
+                    float* c = C + (size_t)i0 * ldc + j0;
                     const float* a = A + i0 * rs + k0 * ks;
                     if (mr == MR && nr == NR) {
-                        tile<NV>(c, N, a, rs, ks, panel, kn, acc);
+                        tile<NV>(c, ldc, a, rs, ks, panel, kn, acc);
                     } else if (mr == MR) {  // ragged columns: through a local copy of the tile
                         for (int r = 0; r < MR; r++)
-                            for (int j = 0; j < NR; j++) edge[r * NR + j] = acc && j < nr ? c[(size_t)r * N + j] : 0.0f;
+                            for (int j = 0; j < NR; j++) edge[r * NR + j] = acc && j < nr ? c[(size_t)r * ldc + j] : 0.0f;
                         tile_upto((nr + VW - 1) / VW, edge, NR, a, rs, ks, panel, kn, true);
                         for (int r = 0; r < MR; r++)
-                            for (int j = 0; j < nr; j++) c[(size_t)r * N + j] = edge[r * NR + j];
+                            for (int j = 0; j < nr; j++) c[(size_t)r * ldc + j] = edge[r * NR + j];
                     } else {
-                        tile_edge(c, N, a, rs, ks, panel, kn, mr, nr, acc);
+                        tile_edge(c, ldc, a, rs, ks, panel, kn, mr, nr, acc);
                     }
                 }
             }
@@ -132,11 +133,16 @@ static void matmul_strided(float* C, const float* A, size_t rs, size_t ks, const
 }
 
 void matmul(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate) {
-    matmul_strided(C, A, (size_t)K, 1, B, M, K, N, accumulate);
+    matmul_general(C, (size_t)N, A, (size_t)K, 1, B, (size_t)N, 1, M, K, N, accumulate, true);
 }
 
 void matmul_at(float* C, const float* A, const float* B, int M, int K, int N, bool accumulate) {
-    matmul_strided(C, A, 1, (size_t)M, B, M, K, N, accumulate);
+    matmul_general(C, (size_t)N, A, 1, (size_t)M, B, (size_t)N, 1, M, K, N, accumulate, true);
+}
+
+void matmul_view(float* C, size_t ldc, const float* A, size_t a_rs, size_t a_cs, const float* B, size_t b_rs,
+                 size_t b_cs, int M, int K, int N, bool accumulate) {
+    matmul_general(C, ldc, A, a_rs, a_cs, B, b_rs, b_cs, M, K, N, accumulate, false);
 }
 
 void transpose(float* out, const float* in, int rows, int cols) {
