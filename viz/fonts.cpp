@@ -18,7 +18,7 @@ std::string first_existing(std::initializer_list<const char*> paths) {
 }
 
 // Symbols the UI itself draws, beyond Latin-1: arrows, dashes, the tokenizer's visible space and newline.
-const char* kUiSymbols = "–—‘’“”…•·→←↑↓×≈≤≥−▶■●○⏎␣√∑λ";
+const char* kUiSymbols = "–—‘’“”…•·→←↑↓×≈≤≥−▶◀■●○⏎␣√∑λ✓✗☰§";
 
 }  // namespace
 
@@ -90,6 +90,8 @@ bool FontSet::rebuild_if_needed(bool gl_ready) {
     mono = add(mono_path_.empty() ? regular_path_ : mono_path_, 15.0f * s, true);
     heading = add(bold_path_.empty() ? regular_path_ : bold_path_, 22.0f * s, true);
     small = add(regular_path_, 13.0f * s, true);
+    body = add(regular_path_, 19.0f * s, true);
+    title = add(bold_path_.empty() ? regular_path_ : bold_path_, 27.0f * s, true);
     io.FontDefault = regular;
     io.Fonts->Build();
 

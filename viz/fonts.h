@@ -1,5 +1,5 @@
-// The fonts: DejaVu Sans (text), DejaVu Sans Mono (tokens), DejaVu Sans Bold (headline numbers), at the
-// UI scale, with CJK glyphs merged from WenQuanYi Micro Hei when that font is installed. The atlas holds
+// The fonts: DejaVu Sans (text; a larger size for a lesson's narrative), DejaVu Sans Mono (tokens), DejaVu
+// Sans Bold (headline numbers, a lesson step's title), at the UI scale, with CJK glyphs merged from WenQuanYi Micro Hei when that font is installed. The atlas holds
 // only the glyphs in use (ImFontGlyphRangesBuilder over the strings shown), so it stays small and builds in
 // milliseconds; new characters (a Chinese corpus) trigger a rebuild between frames.
 #pragma once
@@ -16,6 +16,8 @@ public:
     ImFont* mono = nullptr;
     ImFont* heading = nullptr;
     ImFont* small = nullptr;
+    ImFont* body = nullptr;     // a lesson's narrative: read from the back of a classroom
+    ImFont* title = nullptr;    // a lesson step's title
 
     FontSet();
     // Remember the characters of text; if some are new and a font can draw them, the next

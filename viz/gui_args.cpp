@@ -1,22 +1,27 @@
 // Parsing of the `noamlab gui` flags.
 #include "gui_args.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
+#include <GLFW/glfw3.h>  // key codes only: parsing never touches the display
+
 namespace noam::viz {
 
 const char* gui_usage() {
-    return "usage: noamlab gui [CONFIG.json] [flags]\n"
-           "Opens the window: a small Transformer trains live and every picture follows it.\n"
-           "CONFIG.json is a run config (default: configs/default.json).\n"
+    return "usage: noamlab gui [LESSON.json | CONFIG.json] [flags]\n"
+           "Opens the window. With a lesson (a file with \"steps\", see lessons/README.md) the lesson player:\n"
+           "the narrative beside live pictures, one step at a time. With a run config a small Transformer trains\n"
+           "live and every picture follows it. Without a file: the first lesson of the lessons/ folder.\n"
            "\n"
            "  --paused             open paused (press Space to train); the window trains at once otherwise\n"
            "  --play               train at once also with --frames\n"
            "  --seed S             override the config's seed\n"
            "  --scale S            UI scale, 0.5 to 4 (fonts and widgets; Ctrl +/- in the window)\n"
            "  --size WxH           window size in pixels (default 1280x800)\n"
+           "  --lesson-step N      open the lesson at step N (the settings of the steps before it apply)\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -25,10 +30,15 @@ const char* gui_usage() {
            "  --layout-out F       write the pixel rectangles of the plots in the last frame to F (JSON)\n"
            "  --frame-stats F      write frame times (median, p95, in ms) to F (JSON)\n"
            "  --timeout S          give up waiting for --train-steps after S seconds (default 300): exit 1\n"
+           "  --keys LIST          press keys, one per frame from the third: e.g. \"Right,Right,Space\"\n"
+           "  --state-out F        write the lesson player's state (step, ticked observations, errors) to F\n"
+           "                       (JSON), rewritten whenever it changes\n"
            "  --help               this text\n"
            "\n"
-           "Keys: Space play/pause, Right arrow step once, Ctrl+R reset, Ctrl + / Ctrl - / Ctrl 0 UI scale,\n"
-           "Ctrl+Q quit.\n";
+           "Keys in a lesson: Right / Left next / previous step (through the forward-pass stepper first when\n"
+           "it is shown; PageDown / PageUp too), Space play/pause, Period one training step, L the lesson list.\n"
+           "Free run: Space play/pause, Right arrow step once. Both: Ctrl+R reset, Ctrl + / Ctrl - / Ctrl 0 UI\n"
+           "scale, Ctrl+Q quit.\n";
 }
 
 namespace {
@@ -53,7 +63,82 @@ bool parse_double(const std::string& s, double lo, double hi, double& v) {
     return true;
 }
 
+std::string lower(std::string s) {
+    for (char& c : s) c = (char)std::tolower((unsigned char)c);
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    size_t a = 0, b = s.size();
+    while (a < b && std::isspace((unsigned char)s[a])) a++;
+    while (b > a && std::isspace((unsigned char)s[b - 1])) b--;
+    return s.substr(a, b - a);
+}
+
+int key_code(const std::string& name) {
+    static const struct {
+        const char* name;
+        int key;
+    } kNames[] = {{"left", GLFW_KEY_LEFT},       {"right", GLFW_KEY_RIGHT},     {"up", GLFW_KEY_UP},
+                  {"down", GLFW_KEY_DOWN},       {"space", GLFW_KEY_SPACE},     {"enter", GLFW_KEY_ENTER},
+                  {"return", GLFW_KEY_ENTER},    {"escape", GLFW_KEY_ESCAPE},   {"tab", GLFW_KEY_TAB},
+                  {"home", GLFW_KEY_HOME},       {"end", GLFW_KEY_END},         {"pageup", GLFW_KEY_PAGE_UP},
+                  {"pagedown", GLFW_KEY_PAGE_DOWN}, {"period", GLFW_KEY_PERIOD}, {".", GLFW_KEY_PERIOD},
+                  {"comma", GLFW_KEY_COMMA},     {"plus", GLFW_KEY_EQUAL},      {"equal", GLFW_KEY_EQUAL},
+                  {"minus", GLFW_KEY_MINUS}};
+    const std::string n = lower(name);
+    for (const auto& k : kNames)
+        if (n == k.name) return k.key;
+    if (n.size() == 1 && n[0] >= 'a' && n[0] <= 'z') return GLFW_KEY_A + (n[0] - 'a');
+    if (n.size() == 1 && n[0] >= '0' && n[0] <= '9') return GLFW_KEY_0 + (n[0] - '0');
+    if (n.size() >= 2 && n.size() <= 3 && n[0] == 'f') {
+        long f = 0;
+        if (parse_int(n.substr(1), 1, 12, f)) return GLFW_KEY_F1 + (int)f - 1;
+    }
+    return -1;
+}
+
 }  // namespace
+
+bool parse_key_list(const std::string& list, std::vector<KeyPress>& out, std::string& error) {
+    out.clear();
+    size_t pos = 0;
+    while (true) {
+        const size_t comma = list.find(',', pos);
+        std::string item = trim(list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+        KeyPress k;
+        // modifiers: "Ctrl+R", "Shift+Tab" ("+" alone is not a modifier separator at the end: "Ctrl++")
+        while (true) {
+            const size_t plus = item.find('+');
+            if (plus == std::string::npos || plus + 1 >= item.size()) break;
+            const std::string mod = lower(trim(item.substr(0, plus)));
+            if (mod == "ctrl" || mod == "control") k.mods |= GLFW_MOD_CONTROL;
+            else if (mod == "shift") k.mods |= GLFW_MOD_SHIFT;
+            else if (mod == "alt") k.mods |= GLFW_MOD_ALT;
+            else {
+                error = "noamlab gui: bad key '" + item + "' in --keys (unknown modifier '" + mod + "')";
+                return false;
+            }
+            item = trim(item.substr(plus + 1));
+        }
+        if (item == "+") item = "plus";
+        if (!item.empty()) {
+            k.key = key_code(item);
+            if (k.key < 0) {
+                error = "noamlab gui: bad key '" + item +
+                        "' in --keys (expected names such as Right, Left, Space, PageDown, Period, F1, a letter)";
+                return false;
+            }
+        } else if (k.mods) {
+            error = "noamlab gui: a modifier without a key in --keys";
+            return false;
+        }
+        out.push_back(k);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return true;
+}
 
 bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::string& error) {
     auto bad_value = [&](const std::string& flag, const std::string& value, const char* expected) {
@@ -107,6 +192,17 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (!parse_double(v, 0.1, 1e6, d)) return bad_value(a, v, "seconds > 0");
             out.timeout_seconds = d;
+        } else if (a == "--lesson-step") {
+            if (!value(v)) return false;
+            if (!parse_int(v, 1, 10000, n)) return bad_value(a, v, "a step number >= 1");
+            out.lesson_step = (int)n;
+        } else if (a == "--keys") {
+            if (!value(v)) return false;
+            if (!parse_key_list(v, out.keys, error)) return false;
+        } else if (a == "--state-out") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a file name");
+            out.state_out = v;
         } else if (a == "--seed") {
             if (!value(v)) return false;
             errno = 0;
@@ -131,7 +227,7 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
         } else if (out.config_path.empty()) {
             out.config_path = a;
         } else {
-            error = "noamlab gui: unexpected argument '" + a + "' (one CONFIG.json at most; see noamlab gui --help)";
+            error = "noamlab gui: unexpected argument '" + a + "' (one LESSON.json or CONFIG.json at most; see noamlab gui --help)";
             return false;
         }
     }

@@ -6,8 +6,13 @@
 
 namespace noam::viz {
 
+// A key press replayed by --keys: a GLFW key code and modifier bits (key 0: a frame without a key).
+struct KeyPress {
+    int key = 0, mods = 0;
+};
+
 struct GuiOptions {
-    std::string config_path;      // empty: the default config
+    std::string config_path;      // a lesson (has "steps") or a run config; empty: the first lesson
     int frames = -1;              // --frames N: render N frames, then exit 0 (-1: until the window closes)
     std::string screenshot;       // --screenshot F: the last frame as PNG
     int train_steps = -1;         // --train-steps K: train to step K before the last frame
@@ -21,12 +26,20 @@ struct GuiOptions {
     std::string layout_out;       // --layout-out F: panel regions (pixels) of the last frame, JSON
     std::string frame_stats;      // --frame-stats F: median / p95 frame times, JSON
     double timeout_seconds = 300; // --timeout S: give up waiting for --train-steps after S seconds
+    int lesson_step = 0;          // --lesson-step N: open the lesson at step N (1-based; 0: the first)
+    std::vector<KeyPress> keys;   // --keys "Right,Right,space": pressed one per frame from the third frame
+    std::string state_out;        // --state-out F: the lesson player's state, JSON, rewritten when it changes
     bool help = false;
 };
 
 // Parses args (the words after "gui"). On a bad flag or value returns false with a one-line message
 // in error: "noamlab gui: unknown flag '--x' (see noamlab gui --help)".
 bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::string& error);
+
+// Parses a --keys list: names separated by commas, each a key with optional modifiers ("Ctrl+R"). Names
+// (case-insensitive): Left Right Up Down Space Enter Escape Tab Home End PageUp PageDown Period Comma
+// F1..F12, a letter or a digit; an empty name is a frame without a key. False with a one-line error.
+bool parse_key_list(const std::string& list, std::vector<KeyPress>& out, std::string& error);
 
 // Whether the run trains from the first frame: --play, or an interactive window (no --frames) not --paused.
 bool starts_playing(const GuiOptions& o);

@@ -29,6 +29,78 @@ PanelLayout default_layout(float width, float height, float top, float scale) {
     return p;
 }
 
+LessonLayout lesson_layout(float width, float height, float top, float scale, bool show_list) {
+    LessonLayout l;
+    const float h = std::max(100.0f, height - top);
+    const float list_w = show_list ? std::floor(std::min(width * 0.24f, std::max(230.0f * scale, width * 0.17f))) : 0.0f;
+    float step_w = std::floor(std::min(width * 0.45f, std::max(380.0f * scale, width * (show_list ? 0.32f : 0.36f))));
+    step_w = std::max(200.0f, std::min(step_w, width - list_w - 300.0f));
+    l.list = {0, top, list_w, h};
+    l.step = {list_w, top, step_w, h};
+    l.panels = {list_w + step_w, top, std::max(1.0f, width - list_w - step_w), h};
+    return l;
+}
+
+namespace {
+
+// Heights for n panels sharing `total`: in proportion to the weights, but panels whose share would fall
+// under their minimum get the minimum and the others share the rest (repeated until stable).
+std::vector<float> share_heights(float total, const std::vector<float>& w, const std::vector<float>& min_h) {
+    const size_t n = w.size();
+    std::vector<float> h(n, 0);
+    std::vector<bool> fixed(n, false);
+    float min_sum = 0;
+    for (size_t i = 0; i < n; i++) min_sum += min_h[i];
+    if (min_sum >= total) {  // not even the minimums fit: in proportion to them
+        for (size_t i = 0; i < n; i++) h[i] = min_sum > 0 ? total * min_h[i] / min_sum : total / n;
+        return h;
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        float free = total, wsum = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (fixed[i]) free -= min_h[i];
+            else wsum += std::max(1e-6f, w[i]);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (fixed[i]) {
+                h[i] = min_h[i];
+                continue;
+            }
+            h[i] = free * std::max(1e-6f, w[i]) / wsum;
+            if (h[i] < min_h[i]) {
+                fixed[i] = true;
+                changed = true;
+            }
+        }
+    }
+    return h;
+}
+
+}  // namespace
+
+std::vector<Rect> stack_panels(Rect area, const std::vector<float>& weights, const std::vector<float>& min_h) {
+    const size_t n = weights.size();
+    std::vector<Rect> out(n);
+    if (n == 0) return out;
+    const int cols = (n > 3 || (n >= 2 && area.w > 1.5f * area.h)) ? 2 : 1;
+    const size_t first_col = cols == 1 ? n : (n + 1) / 2;
+    for (int c = 0; c < cols; c++) {
+        const size_t b = c == 0 ? 0 : first_col, e = c == 0 ? first_col : n;
+        const float x0 = area.x + std::floor(area.w * c / cols);
+        const float x1 = c == cols - 1 ? area.right() : area.x + std::floor(area.w * (c + 1) / cols);
+        std::vector<float> w(weights.begin() + b, weights.begin() + e), m(min_h.begin() + b, min_h.begin() + e);
+        const std::vector<float> h = share_heights(area.h, w, m);
+        float y = area.y;
+        for (size_t i = b; i < e; i++) {
+            const float bottom = i + 1 == e ? area.bottom() : std::floor(y + h[i - b]);
+            out[i] = {x0, y, x1 - x0, bottom - y};
+            y = bottom;
+        }
+    }
+    return out;
+}
+
 Rect GridLayout::cell_rect(int r, int c) const {
     return {header_w + c * (cell + gap), header_h + r * (cell + gap), cell, cell};
 }

@@ -25,6 +25,22 @@ struct PanelLayout {
 };
 PanelLayout default_layout(float width, float height, float top, float scale = 1.0f);
 
+// The lesson player's arrangement below the menu bar:
+//   list   : the lessons, grouped by paper (left, only when shown; w = 0 otherwise)
+//   step   : the step view: title, narrative, "watch for", knobs, navigation
+//   panels : the step's panels (stacked by stack_panels)
+// The narrative column is about a third of the window (more without the list), at least 380 px per unit of
+// UI scale so its large type wraps at a readable measure; the panels keep at least 300 px.
+struct LessonLayout {
+    Rect list, step, panels;
+};
+LessonLayout lesson_layout(float width, float height, float top, float scale, bool show_list);
+
+// Panels in an area: one column (two when there are more than three panels, or the area is much wider than
+// tall), heights in proportion to weights but at least min_h each while that fits. Rects tile the area
+// exactly, in the order given (column by column). weights and min_h have one entry per panel.
+std::vector<Rect> stack_panels(Rect area, const std::vector<float>& weights, const std::vector<float>& min_h);
+
 // A rows x cols grid of square cells with row/column headers, fitted into avail_w x avail_h:
 // cell = min((avail_w - header_w - gap*(cols-1)) / cols, (avail_h - header_h - gap*(rows-1)) / rows),
 // at most max_cell. Cells are laid out from (header_w, header_h).

@@ -62,7 +62,7 @@ static void expect_same_history(const std::vector<StepRecord>& a, const std::vec
 
 TEST(Determinism, SameSeedSameHistory) {
     RunConfig cfg = config_file("literature.json");
-    expect_same_history(run_steps(cfg, 12, 2), run_steps(cfg, 12, 2));
+    expect_same_history(run_steps(cfg, 12, 1), run_steps(cfg, 12, 1));
 }
 
 TEST(Determinism, OneThreadEqualsTwoThreads) {
