@@ -7,7 +7,7 @@ what=${1:-run}
 pkgs=(g++ make cmake pkg-config libimgui-dev libstb-dev libglfw3-dev nlohmann-json3-dev libgl-dev
       libgl1-mesa-dri fonts-dejavu-core fonts-wqy-microhei fortunes-min fortunes-zh)
 if [ "$what" = test ]; then
-  pkgs+=(libgtest-dev libbenchmark-dev xvfb xauth xdotool)
+  pkgs+=(libgtest-dev libbenchmark-dev xvfb xauth xdotool python3)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
