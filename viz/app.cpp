@@ -1,11 +1,14 @@
 // The app shell: flags, window and GL context, Dear ImGui setup, the frame loop, headless outputs.
+// Two modes: the lesson player (a lesson open: the lesson list, the step view and the step's panels) and the
+// free run (a run config: every panel, tiled).
 //
 // Index
 //   [SECTION] GLFW errors and the no-display message
 //   [SECTION] App state
 //   [SECTION] Settings in imgui.ini (UI scale, the window size the layout was made for)
 //   [SECTION] Scale, layout, keyboard, menu
-//   [SECTION] Headless outputs (layout JSON, frame statistics)
+//   [SECTION] The lesson player: opening lessons, hot reload, the step's panels
+//   [SECTION] Headless outputs (layout JSON, lesson state, frame statistics)
 //   [SECTION] The frame loop
 //   [SECTION] gui_main
 //
@@ -14,6 +17,7 @@
 #include "app.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -30,15 +34,25 @@
 
 #include "config.h"
 #include "data.h"
+#include "file_watch.h"
 #include "format.h"
 #include "gui_args.h"
+#include "json_reader.h"
 #include "layout.h"
+#include "lesson_library.h"
+#include "lesson_player.h"
 #include "panel_attention.h"
 #include "panel_controls.h"
+#include "panel_lesson_list.h"
+#include "panel_lesson_step.h"
 #include "panel_loss.h"
+#include "panel_positions.h"
 #include "panel_sample.h"
+#include "panel_schedule.h"
 #include "panel_setup.h"
+#include "panel_stepper.h"
 #include "panel_summary.h"
+#include "panel_token_probs.h"
 #include "run_view.h"
 #include "screenshot.h"
 #include "theme.h"
@@ -96,6 +110,31 @@ struct App {
     SummaryPanel summary;
     SetupPanel setup;
     RegionRecorder regions;
+
+    // ---- the lesson player (lesson_mode) and the panels only lessons show
+    bool lesson_mode = false;
+    LessonLibrary library;
+    LessonPlayer player;
+    LessonListPanel lesson_list;
+    LessonStepPanel step_view;
+    StepperPanel stepper;
+    PositionsPanel positions;
+    SchedulePanel schedule;
+    TokenProbsPanel token_probs;
+    bool show_list = true;
+    FileWatch lesson_watch;                // the open lesson's file (hot reload)
+    double next_watch_poll = 0, next_library_poll = 0;
+    uint64_t seen_entry = ~0ull, seen_config = ~0ull;
+    bool stepper_from_back = false;        // entered with Left out of a stepper step: open it at its end
+    std::string open_key;                  // LessonEntry::key of the open lesson
+
+    // ---- headless driving
+    size_t key_script_pos = 0;             // --keys replayed so far
+    bool pointer_seen = false, pointer_moved = false;  // headless: the pointer counts once it moves
+    double pointer0_x = 0, pointer0_y = 0;
+    bool extra_train_posted = false;       // --train-steps in a lesson: Step N posted once the step is idle
+    std::string last_state;                // --state-out: what was written last
+    double next_state_write = 0;
 
     std::vector<KeyEvent> keys;            // filled by the GLFW key callback, drained once per frame
     bool quit = false;
@@ -191,6 +230,14 @@ std::string default_picture_name(const App& app) {
     return "noamlab-step" + std::to_string(app.run.step()) + ".png";
 }
 
+// the lesson player's actions (defined in the lesson section below)
+bool stepper_shown(const App& app);
+void lesson_forward(App& app, bool through_stepper);
+void lesson_back(App& app, bool through_stepper);
+void toggle_play(App& app);
+void open_entry(App& app, int index);
+void leave_lesson(App& app);
+
 void handle_keys(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
     for (const KeyEvent& k : app.keys) {
@@ -204,6 +251,16 @@ void handle_keys(App& app) {
             continue;
         }
         if (io.WantTextInput) continue;  // typing in a field: keys belong to it
+        if (app.lesson_mode) {
+            // a presenter's clicker sends PageDown / PageUp: the same as the arrows
+            if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) lesson_forward(app, true);
+            else if (k.key == GLFW_KEY_LEFT || k.key == GLFW_KEY_PAGE_UP) lesson_back(app, true);
+            else if (k.key == GLFW_KEY_SPACE) toggle_play(app);
+            else if (k.key == GLFW_KEY_PERIOD) {
+                if (!app.player.busy(app.run)) app.run.post(CommandKind::StepOnce);
+            } else if (k.key == GLFW_KEY_L) app.show_list = !app.show_list;
+            continue;
+        }
         if (k.key == GLFW_KEY_SPACE) ControlsPanel::toggle_play(app.run);
         else if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PERIOD) {
             if (!app.run.playing()) app.run.post(CommandKind::StepOnce);
@@ -223,10 +280,34 @@ float draw_menu(App& app, double fps) {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Run")) {
-        const bool playing = app.run.playing();
-        if (ImGui::MenuItem(playing ? "Pause" : "Train", "Space")) ControlsPanel::toggle_play(app.run);
-        if (ImGui::MenuItem("Step once", "Right", false, !playing)) app.run.post(CommandKind::StepOnce);
+        const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
+        if (ImGui::MenuItem(playing ? "Pause" : "Train", "Space")) toggle_play(app);
+        if (ImGui::MenuItem("Step once", app.lesson_mode ? "." : "Right", false, !playing)) app.run.post(CommandKind::StepOnce);
         if (ImGui::MenuItem("Reset with the seed", "Ctrl+R")) app.controls.reset(app.run);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Lessons")) {
+        if (app.lesson_mode) {
+            const bool first = app.player.index() == 0, last = app.player.index() + 1 >= app.player.step_count();
+            if (ImGui::MenuItem("Next step", "Right", false, !last)) lesson_forward(app, false);
+            if (ImGui::MenuItem("Previous step", "Left", false, !first)) lesson_back(app, false);
+            if (ImGui::MenuItem("Restart lesson")) {
+                app.player.restart(app.run);
+            }
+            ImGui::MenuItem("Lesson list", "L", &app.show_list);
+            if (ImGui::MenuItem("Leave the lesson: free run")) leave_lesson(app);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("every panel, on this run");
+            ImGui::Separator();
+        }
+        for (const PaperGroup& g : app.library.groups()) {
+            if (g.title.empty()) continue;
+            ImGui::TextDisabled("%s (%d)", g.title.c_str(), g.year);
+            for (int i : g.entries) {
+                const LessonEntry& e = app.library.entries()[i];
+                const bool open = app.lesson_mode && e.key == app.open_key;
+                if (ImGui::MenuItem(e.lesson->title.c_str(), nullptr, open, !open)) open_entry(app, i);
+            }
+        }
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -252,12 +333,12 @@ float draw_menu(App& app, double fps) {
     const Palette& pal = palette();
     char right[160];
     if (app.run.valid()) {
-        const bool playing = app.run.playing();
+        const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
         // frames per second only while training: a paused window redraws only when something happens
         char rate[32] = "";
         if (app.run.training_now()) std::snprintf(rate, sizeof rate, "   %.0f fps", fps);
         std::snprintf(right, sizeof right, "%s   %s   step %s%s", app.run.config().data.task.c_str(),
-                      playing ? "training" : app.run.finished() ? "finished" : "paused", format_count(app.run.step()).c_str(),
+                      playing ? "training" : !app.lesson_mode && app.run.finished() ? "finished" : "paused", format_count(app.run.step()).c_str(),
                       rate);
     } else {
         std::snprintf(right, sizeof right, "no run");
@@ -269,7 +350,7 @@ float draw_menu(App& app, double fps) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok), "%s", app.status_note.c_str());
     }
     ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - rw - ImGui::GetStyle().WindowPadding.x * 2));
-    const bool playing = app.run.playing();
+    const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(playing ? pal.ok : pal.text_dim), "%s", right);
     ImGui::EndMainMenuBar();
     return h;
@@ -279,11 +360,22 @@ void draw_help_windows(App& app) {
     if (app.show_keys) {
         ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
         if (ImGui::Begin("Keyboard", &app.show_keys, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
-            const char* rows[][2] = {{"Space", "train / pause"},     {"Right arrow", "one training step"},
-                                     {"Ctrl+R", "reset with the seed"}, {"Ctrl + / Ctrl -", "larger / smaller UI"},
-                                     {"Ctrl 0", "normal size"},       {"Ctrl+Q", "quit"}};
+            const char* free_rows[][2] = {{"Space", "train / pause"},     {"Right arrow", "one training step"},
+                                          {"Ctrl+R", "reset with the seed"}, {"Ctrl + / Ctrl -", "larger / smaller UI"},
+                                          {"Ctrl 0", "normal size"},       {"Ctrl+Q", "quit"}};
+            const char* lesson_rows[][2] = {{"Right / PageDown", "next (the forward-pass stepper first)"},
+                                            {"Left / PageUp", "previous (the stepper first)"},
+                                            {"Space", "train / pause"},
+                                            {".", "one training step"},
+                                            {"L", "show / hide the lesson list"},
+                                            {"Ctrl+R", "reset with the seed"},
+                                            {"Ctrl + / Ctrl -", "larger / smaller UI"},
+                                            {"Ctrl 0", "normal size"},
+                                            {"Ctrl+Q", "quit"}};
+            const int n_rows = app.lesson_mode ? IM_ARRAYSIZE(lesson_rows) : IM_ARRAYSIZE(free_rows);
             if (ImGui::BeginTable("keys", 2)) {
-                for (auto& r : rows) {
+                for (int i = 0; i < n_rows; i++) {
+                    const char* const* r = app.lesson_mode ? lesson_rows[i] : free_rows[i];
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(r[0]);
                     ImGui::TableNextColumn();
@@ -307,7 +399,310 @@ void draw_help_windows(App& app) {
     }
 }
 
+// ============================================================================ [SECTION] The lesson player
+
+// The panels a step can name, with their share of the height and the least they need (at UI scale 1).
+// "attention_grid" and "attention" are the same window (the grid, one head enlarged): together one tile.
+struct PanelKindInfo {
+    const char* kind;
+    float weight, min_h;
+};
+const PanelKindInfo kPanelKinds[] = {
+    {"controls", 1.0f, 440},  {"loss", 1.0f, 250},       {"schedule", 0.9f, 200},    {"attention_grid", 1.5f, 220},
+    {"attention", 1.6f, 280}, {"sample", 0.7f, 200},     {"token_probs", 0.5f, 130}, {"summary", 0.8f, 200},
+    {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},
+};
+
+const PanelKindInfo kOtherPanel{"", 1.0f, 150};
+
+const PanelKindInfo& kind_info(const std::string& kind) {
+    for (const auto& k : kPanelKinds)
+        if (kind == k.kind) return k;
+    return kOtherPanel;
+}
+
+// The step's panels as tiles, in the lesson's order; the grid and the enlarged head share one.
+std::vector<std::string> step_tiles(const LessonStep& step) {
+    std::vector<std::string> tiles;
+    for (const PanelSpec& p : step.panels) {
+        const std::string k = (p.kind == "attention_grid") ? "attention" : p.kind;
+        if (std::find(tiles.begin(), tiles.end(), k) == tiles.end()) tiles.push_back(k);
+    }
+    return tiles;
+}
+
+bool step_has(const LessonStep& step, const char* kind) {
+    return std::any_of(step.panels.begin(), step.panels.end(), [&](const PanelSpec& p) { return p.kind == kind; });
+}
+
+bool stepper_shown(const App& app) { return app.lesson_mode && app.player.active() && step_has(app.player.step(), "stepper"); }
+
+void toggle_play(App& app) {
+    if (app.lesson_mode) app.player.toggle_play(app.run);
+    else ControlsPanel::toggle_play(app.run);
+}
+
+// Right: the stepper's next sub-step while there is one, then the next lesson step.
+void lesson_forward(App& app, bool through_stepper) {
+    if (!app.player.active()) return;
+    if (through_stepper && stepper_shown(app) && app.stepper.step < app.stepper.step_count() - 1) {
+        app.stepper.next();
+        return;
+    }
+    app.stepper_from_back = false;
+    app.player.next(app.run);
+}
+
+// Left: the stepper's previous sub-step while there is one, then the previous lesson step (whose stepper,
+// if it shows one, opens at its end: Left walks back through it).
+void lesson_back(App& app, bool through_stepper) {
+    if (!app.player.active()) return;
+    if (through_stepper && stepper_shown(app) && app.stepper.step > 0) {
+        app.stepper.prev();
+        return;
+    }
+    app.stepper_from_back = through_stepper;
+    app.player.prev(app.run);
+}
+
+void watch_lesson_file(App& app) {
+    app.lesson_watch = FileWatch(app.player.lesson().file);
+    app.open_key = canonical_path(app.player.lesson().file);
+}
+
+void open_lesson(App& app, std::shared_ptr<const Lesson> lesson, int step_index) {
+    app.lesson_mode = true;
+    // the controls panel's Train / Pause goes through the player (a step trains through Step N)
+    app.controls.on_toggle_play = [&app] { app.player.toggle_play(app.run); };
+    app.stepper_from_back = false;
+    app.player.open(std::move(lesson), app.run, step_index);
+    watch_lesson_file(app);
+}
+
+void open_entry(App& app, int index) {
+    const auto& entries = app.library.entries();
+    if (index < 0 || index >= (int)entries.size() || !entries[index].lesson) return;
+    open_lesson(app, entries[index].lesson, 0);
+}
+
+// the lesson after the open one in the list (by file name), or -1
+int next_lesson_entry(const App& app) {
+    const auto& entries = app.library.entries();
+    int here = -1;
+    for (size_t i = 0; i < entries.size(); i++)
+        if (entries[i].key == app.open_key) here = (int)i;
+    if (here < 0) return -1;
+    for (int i = here + 1; i < (int)entries.size(); i++)
+        if (entries[i].lesson && !entries[i].outside) return i;
+    return -1;
+}
+
+void leave_lesson(App& app) {
+    app.lesson_mode = false;
+    app.loss.x_max = 0;
+    app.force_layout = true;
+    app.controls.on_toggle_play = nullptr;
+    app.attention.select(-1, -1);
+    app.attention.show_grid = app.attention.show_focus = true;
+    app.attention.grid_share = 0.36f;
+}
+
+// A few times a second: the open lesson's file (hot reload); every two seconds: the folder (new, changed or
+// broken lessons appear in the list).
+void poll_lesson_files(App& app) {
+    const double t = app.now();
+    if (app.lesson_mode && app.player.active() && t >= app.next_watch_poll) {
+        app.next_watch_poll = t + 0.25;
+        if (app.lesson_watch.changed()) {
+            try {
+                auto fresh = std::make_shared<const Lesson>(load_lesson(app.player.lesson().file));
+                app.player.reload(fresh, app.run);
+                note(app, "reloaded " + std::filesystem::path(fresh->file).filename().string());
+            } catch (const std::exception& e) {
+                app.player.reload_error = e.what();  // the previous version keeps running
+            }
+            app.next_library_poll = 0;  // the list shows the same state
+        }
+    }
+    if (t >= app.next_library_poll) {
+        app.next_library_poll = t + 2.0;
+        app.library.refresh();
+    }
+}
+
+// At every step entry: the panels take the step's options; the stepper starts at its beginning (or at its end
+// when Left came back into it). When the settings change: the stepper follows the run's mask and scale.
+void sync_step_panels(App& app) {
+    if (!app.player.active()) return;
+    if (app.seen_entry != app.player.entry_version()) {
+        app.seen_entry = app.player.entry_version();
+        const LessonStep& step = app.player.step();
+        app.library.mark_seen(app.player.lesson().file, app.player.index());
+        const bool grid = step_has(step, "attention_grid"), one = step_has(step, "attention");
+        app.attention.select(-1, -1);
+        for (const PanelSpec& p : step.panels) {
+            if (p.kind == "attention") app.attention.select(p.layer, p.head);
+            if (p.kind == "loss") app.loss.log_y = p.log_y;
+        }
+        app.attention.show_grid = grid || !one;
+        app.attention.show_focus = one;  // the grid alone fills its panel (a click on a map enlarges it)
+        app.attention.grid_share = one ? 0.3f : 0.45f;
+        if (app.stepper_from_back) app.stepper.set_step(app.stepper.step_count() - 1);
+        else app.stepper.reset();
+        app.stepper_from_back = false;
+    }
+    if (app.seen_config != app.player.config_version()) {
+        app.seen_config = app.player.config_version();
+        app.stepper.config.causal = app.player.config().model.causal;
+        app.stepper.config.scale = app.player.config().model.scale_attention;
+    }
+}
+
+// The lesson list (left, when shown), the step view, and the step's panels stacked on the right.
+void draw_lesson(App& app, float menu_h) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const LessonLayout L = lesson_layout(vp->Size.x, vp->Size.y, menu_h, app.ui_scale, app.show_list);
+    UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+    // the tiles never overlap (the clear colour is their background) and the lesson places them
+    ui.panel_flags = ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize;
+    app.controls.busy = app.player.busy(app.run);
+    app.controls.lr_scale = app.player.lr_scale;
+
+    if (app.show_list) {
+        place(L.list, ImGuiCond_Always);
+        const int clicked = app.lesson_list.Draw(app.library, app.open_key, ui, &app.show_list);
+        if (clicked >= 0) open_entry(app, clicked);
+    }
+    if (!app.player.active()) {
+        place(L.step, ImGuiCond_Always);
+        app.step_view.Draw(app.player, app.run, ui, app.show_list, false, false);
+        return;
+    }
+    sync_step_panels(app);
+    const int next_lesson = next_lesson_entry(app);
+    place(L.step, ImGuiCond_Always);
+    const LessonStepPanel::Actions act =
+        app.step_view.Draw(app.player, app.run, ui, app.show_list, stepper_shown(app), next_lesson >= 0);
+    if (act.show_list) app.show_list = true;
+    if (act.toggle_play) app.player.toggle_play(app.run);
+    if (act.prev) lesson_back(app, false);
+    if (act.next) lesson_forward(app, false);
+    if (act.restart) app.player.restart(app.run);
+    if (act.next_lesson && next_lesson >= 0) open_entry(app, next_lesson);
+    sync_step_panels(app);  // a button may have moved to another step: its panels this frame already
+
+    const std::vector<std::string> tiles = step_tiles(app.player.step());
+    std::vector<float> weights, mins;
+    for (const auto& t : tiles) {
+        const PanelKindInfo& k = kind_info(t);
+        float w = k.weight;
+        if (t == "attention" && step_has(app.player.step(), "attention") && step_has(app.player.step(), "attention_grid"))
+            w += 0.4f;  // both the grid and an enlarged head
+        weights.push_back(w);
+        mins.push_back(k.min_h * app.ui_scale);
+    }
+    const std::vector<Rect> rects = stack_panels(L.panels, weights, mins);
+    RunConfig preview;
+    const bool has_preview = app.step_view.preview(app.player, preview);
+    for (size_t i = 0; i < tiles.size(); i++) {
+        place(rects[i], ImGuiCond_Always);
+        const std::string& t = tiles[i];
+        if (t == "loss") app.loss.x_max = std::max(app.player.budget_end(), app.run.step());  // the step's horizon
+        if (t == "controls") {
+            app.controls.Draw(app.run, ui);
+            if (app.controls.lr_scale != app.player.lr_scale) app.player.lr_scale = app.controls.lr_scale;
+        } else if (t == "loss") app.loss.Draw(app.run, ui);
+        else if (t == "attention") app.attention.Draw(app.run, ui);
+        else if (t == "sample") app.sample.Draw(app.run, ui);
+        else if (t == "summary") app.summary.Draw(app.run, ui);
+        else if (t == "setup") app.setup.Draw(app.run, ui);
+        else if (t == "stepper") app.stepper.Draw(ui);
+        else if (t == "positions") app.positions.Draw(app.run, ui);
+        else if (t == "schedule") app.schedule.Draw(app.run, ui, has_preview ? &preview : nullptr);
+        else if (t == "token_probs") app.token_probs.Draw(app.run, ui);
+    }
+}
+
 // ============================================================================ [SECTION] Headless outputs
+
+// The lesson player's state: which lesson and step, the step's training, the observations (ticked or not),
+// the errors on screen; and the lesson list. Tests read it (--layout-out, --state-out).
+const char* const kPhaseNames[] = {"idle", "pretraining", "settling", "training", "paused", "done"};  // StepPhase
+
+nlohmann::json lesson_state(const App& app) {
+    nlohmann::json j;
+    j["mode"] = app.lesson_mode ? "lesson" : "free_run";
+    if (app.lesson_mode && app.player.active()) {
+        const LessonPlayer& p = app.player;
+        const Lesson& l = p.lesson();
+        const LessonStep& st = p.step();
+        nlohmann::json lj;
+        lj["file"] = l.file;
+        lj["id"] = l.id;
+        lj["title"] = l.title;
+        lj["step"] = p.index() + 1;  // 1-based, as on screen
+        lj["steps"] = p.step_count();
+        lj["step_title"] = st.title;
+        lj["panels"] = nlohmann::json::array();
+        for (const auto& ps : st.panels) lj["panels"].push_back(ps.kind);
+        lj["phase"] = kPhaseNames[(int)p.phase()];
+        lj["run_step"] = app.run.step();
+        lj["start_step"] = p.start_step();
+        lj["target_step"] = p.target_step();
+        lj["observations"] = nlohmann::json::array();
+        lj["ticked"] = nlohmann::json::array();
+        for (size_t k = 0; k < st.watch_for.size(); k++) {
+            const ObservationState& o = p.observations()[k];
+            nlohmann::json oj = {{"text", st.watch_for[k].text}, {"condition", st.watch_for[k].when.describe()},
+                                 {"met", o.met}, {"at_step", o.met ? nlohmann::json(o.met_at) : nlohmann::json(nullptr)}};
+            lj["observations"].push_back(oj);
+            if (o.met) lj["ticked"].push_back({{"text", st.watch_for[k].text}, {"at_step", o.met_at}});
+        }
+        lj["knobs"] = nlohmann::json::array();
+        for (const KnobSpec& k : st.knobs) lj["knobs"].push_back({{"setting", k.setting}, {"value", p.value_of(k.setting)}});
+        lj["run_id"] = app.run.run_id;
+        lj["reload_error"] = p.reload_error;
+        lj["error"] = p.error;
+        lj["stepper_sub_step"] = stepper_shown(app) ? nlohmann::json(app.stepper.step + 1) : nlohmann::json(nullptr);
+        lj["list_shown"] = app.show_list;
+        j["lesson"] = lj;
+    } else {
+        j["lesson"] = nullptr;
+    }
+    j["lessons"] = nlohmann::json::array();
+    for (const LessonEntry& e : app.library.entries()) {
+        nlohmann::json ej = {{"file", e.file}, {"error", e.error}};
+        if (e.lesson) {
+            ej["id"] = e.lesson->id;
+            ej["title"] = e.lesson->title;
+            ej["paper"] = e.lesson->paper.title;
+            ej["year"] = e.lesson->paper.year;
+            ej["steps"] = e.lesson->steps.size();
+            ej["seen"] = app.library.seen_count(e);
+        }
+        j["lessons"].push_back(ej);
+    }
+    return j;
+}
+
+// --state-out: rewritten (write, then rename: a reader never sees half a file) when the state changes,
+// checked at most five times a second, and at the end.
+void write_state_if_changed(App& app, bool force) {
+    if (app.opt.state_out.empty()) return;
+    if (!force && app.now() < app.next_state_write) return;
+    app.next_state_write = app.now() + 0.2;
+    const std::string text = lesson_state(app).dump(2) + "\n";
+    if (text == app.last_state) return;
+    const std::string tmp = app.opt.state_out + ".tmp";
+    {
+        std::ofstream f(tmp);
+        f << text;
+        if (!f) return;
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, app.opt.state_out, ec);
+    if (!ec) app.last_state = text;
+}
 
 bool write_layout_json(const App& app, const std::string& path, int fb_w, int fb_h) {
     const ImGuiIO& io = ImGui::GetIO();
@@ -322,6 +717,8 @@ bool write_layout_json(const App& app, const std::string& path, int fb_w, int fb
                               {"w", std::lround(r.w * sx)}, {"h", std::lround(r.h * sy)}};
     for (const auto& [name, c] : app.regions.colors)
         j["colors"][name] = {c & 0xFF, (c >> 8) & 0xFF, (c >> 16) & 0xFF};
+    const nlohmann::json state = lesson_state(app);
+    for (auto it = state.begin(); it != state.end(); ++it) j[it.key()] = it.value();
     std::ofstream f(path);
     f << j.dump(2) << "\n";
     return (bool)f;
@@ -419,8 +816,44 @@ bool train_target_reached(const App& app) {
     if (app.opt.train_steps < 0) return true;
     if (!app.run.valid()) return true;
     const Snapshot& s = *app.run.snap;
-    const int target = s.total_steps > 0 ? std::min(app.opt.train_steps, s.total_steps) : app.opt.train_steps;
+    // a lesson trains as long as its steps ask: the config's step count only shapes schedules
+    const int target = s.total_steps > 0 && !app.lesson_mode ? std::min(app.opt.train_steps, s.total_steps) : app.opt.train_steps;
     return s.step >= target || !s.error.empty();
+}
+
+// Headless runs: Xvfb's pointer rests mid-screen and would hover whatever is there (tooltips in every
+// screenshot). It counts only once it moves (xdotool can still drive the window).
+void ignore_resting_pointer(App& app) {
+    if (app.opt.frames <= 0 || app.pointer_moved) return;
+    double x = 0, y = 0;
+    glfwGetCursorPos(app.window, &x, &y);
+    if (!app.pointer_seen) {
+        app.pointer_seen = true;
+        app.pointer0_x = x;
+        app.pointer0_y = y;
+    } else if (x != app.pointer0_x || y != app.pointer0_y) {
+        app.pointer_moved = true;
+        return;
+    }
+    ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+}
+
+bool key_script_done(const App& app) { return app.key_script_pos >= app.opt.keys.size(); }
+
+// --keys: one scripted key per frame from the third (the first frames build the fonts and the layout)
+void replay_scripted_key(App& app, int frame) {
+    if (key_script_done(app) || frame < 2) return;
+    const KeyPress& k = app.opt.keys[app.key_script_pos++];
+    if (k.key != 0) app.keys.push_back({k.key, k.mods});
+}
+
+// --train-steps K with a lesson: the steps train as the lesson says; once the keys are replayed and the
+// step's own training is over, Step N takes the run on to K.
+void train_on_for_headless_target(App& app) {
+    if (!app.lesson_mode || app.opt.train_steps <= 0 || app.extra_train_posted || !key_script_done(app)) return;
+    if (!app.run.valid() || app.player.busy(app.run)) return;
+    if (app.run.step() < app.opt.train_steps) app.run.post(CommandKind::StepN, app.opt.train_steps - app.run.step());
+    app.extra_train_posted = true;
 }
 
 int run_loop(App& app) {
@@ -446,6 +879,7 @@ int run_loop(App& app) {
         ImGui_ImplOpenGL3_NewFrame();
         gl_ready = true;
         ImGui_ImplGlfw_NewFrame();
+        ignore_resting_pointer(app);
         ImGui::NewFrame();
 
         app.run.refresh();
@@ -453,19 +887,27 @@ int run_loop(App& app) {
             app.last_snapshot_version = app.run.snapshot_version;
             app.last_snapshot_change = app.now();
         }
+        if (app.lesson_mode) app.player.update(app.run);
+        replay_scripted_key(app, frame);
         handle_keys(app);
+        poll_lesson_files(app);
+        train_on_for_headless_target(app);
 
-        // the last frame of a headless run: enough frames, and trained far enough (or given up)
+        // the last frame of a headless run: enough frames, the keys replayed (and two frames to show their
+        // effect), and trained far enough (or given up)
         bool last = false, timed_out = false;
-        if (app.opt.frames > 0 && frame + 1 >= app.opt.frames && frame >= 3) {
+        const int keys_end = app.opt.keys.empty() ? 0 : 2 + (int)app.opt.keys.size() + 2;
+        if (app.opt.frames > 0 && frame + 1 >= std::max(app.opt.frames, keys_end) && frame >= 3) {
             if (train_target_reached(app)) last = true;
             else if (app.now() > app.opt.timeout_seconds) last = timed_out = true;
         }
 
         app.regions.clear();
         const float menu_h = draw_menu(app, fps);
-        draw_panels(app, menu_h);
+        if (app.lesson_mode) draw_lesson(app, menu_h);
+        else draw_panels(app, menu_h);
         draw_help_windows(app);
+        write_state_if_changed(app, last);
 
         ImGui::Render();
         int fb_w = 0, fb_h = 0;
@@ -538,17 +980,53 @@ int gui_main(const std::vector<std::string>& args) {
         return 0;
     }
 
-    // the config first: a bad file is reported the same way with or without a display
-    const std::string config_path =
-        app.opt.config_path.empty() ? std::string(NOAM_SOURCE_DIR) + "/configs/default.json" : app.opt.config_path;
+    // what to open, before any window: a bad file is reported the same way with or without a display.
+    // A lesson is a file with "steps"; anything else is a run config; no file: the first lesson of the folder.
+    const std::string lessons_dir = app.opt.lessons_dir.empty() ? std::string(NOAM_SOURCE_DIR) + "/lessons" : app.opt.lessons_dir;
+    if (!std::filesystem::is_directory(lessons_dir)) {
+        std::fprintf(stderr, "noamlab gui: --lessons %s: not a folder\n", lessons_dir.c_str());
+        return 2;
+    }
+    app.library = LessonLibrary(lessons_dir);
+    app.library.refresh();
+    std::shared_ptr<const Lesson> lesson;
+    std::string config_path = app.opt.config_path;
     RunConfig cfg;
     try {
-        cfg = load_run_config(config_path);
+        if (config_path.empty()) {
+            const int first = app.library.first_valid();
+            if (first >= 0) lesson = app.library.entries()[first].lesson;
+            else config_path = std::string(NOAM_SOURCE_DIR) + "/configs/default.json";  // no lesson loads: a free run
+        } else {
+            const nlohmann::json j = read_json_file(config_path);
+            if (j.is_object() && j.contains("steps")) lesson = std::make_shared<const Lesson>(load_lesson(config_path));
+        }
+        if (!lesson) cfg = load_run_config(config_path);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "noamlab gui: %s\n", e.what());
         return 2;
     }
-    if (app.opt.seed_set) cfg.train.seed = app.opt.seed;
+    if (app.opt.lesson_step > 0 && !lesson) {
+        std::fprintf(stderr, "noamlab gui: --lesson-step needs a lesson (%s is a run config)\n", config_path.c_str());
+        return 2;
+    }
+    if (lesson && app.opt.lesson_step > (int)lesson->steps.size()) {
+        std::fprintf(stderr, "noamlab gui: --lesson-step %d: %s has %zu steps\n", app.opt.lesson_step, lesson->file.c_str(),
+                     lesson->steps.size());
+        return 2;
+    }
+    if (lesson && !app.opt.config_path.empty()) {
+        app.library.add_file(app.opt.config_path);  // listed too
+        app.show_list = false;  // a lesson chosen on the command line (a teacher's): all the room for it; L shows the list
+    }
+    if (app.opt.seed_set) {
+        if (lesson) {
+            Lesson l = *lesson;
+            l.run.train.seed = app.opt.seed;
+            lesson = std::make_shared<const Lesson>(std::move(l));
+        }
+        cfg.train.seed = app.opt.seed;
+    }
 
     // ---- window and GL context
     glfwSetErrorCallback(on_glfw_error);
@@ -615,20 +1093,32 @@ int gui_main(const std::vector<std::string>& args) {
         return 1;
     }
 
-    // ---- the run
+    // ---- the run: the lesson's (its first step, or --lesson-step), or the config's
     int code = 0;
-    const bool play = starts_playing(app.opt);
-    if (!app.run.start(cfg, play)) {
-        std::fprintf(stderr, "noamlab gui: %s: %s\n", config_path.c_str(), app.run.start_error.c_str());
-        code = 2;
+    if (lesson) {
+        open_lesson(app, lesson, app.opt.lesson_step > 0 ? app.opt.lesson_step - 1 : 0);
+        if (!app.run.valid()) {
+            std::fprintf(stderr, "noamlab gui: %s: %s\n", lesson->file.c_str(), app.player.error.c_str());
+            code = 2;
+        } else {
+            if (app.opt.play && !app.player.busy(app.run)) app.player.toggle_play(app.run);
+            code = run_loop(app);
+        }
     } else {
-        if (app.opt.train_steps > 0 && !play) app.run.post(CommandKind::StepN, app.opt.train_steps);
-        code = run_loop(app);
+        const bool play = starts_playing(app.opt);
+        if (!app.run.start(cfg, play)) {
+            std::fprintf(stderr, "noamlab gui: %s: %s\n", config_path.c_str(), app.run.start_error.c_str());
+            code = 2;
+        } else {
+            if (app.opt.train_steps > 0 && !play) app.run.post(CommandKind::StepN, app.opt.train_steps);
+            code = run_loop(app);
+        }
     }
 
     // ---- shutdown in reverse: the worker (joins), GL objects, backends, context, window
     app.run.live.reset();
     app.attention.release_gl();
+    app.positions.release_gl();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -1,4 +1,4 @@
-// The desktop app's entry point: `noamlab` and `noamlab gui [CONFIG.json] [flags]`.
+// The desktop app's entry point: `noamlab` (the first lesson) and `noamlab gui [LESSON.json | CONFIG.json] [flags]`.
 #pragma once
 #include <string>
 #include <vector>
@@ -6,7 +6,7 @@
 namespace noam::viz {
 
 // args: the words after "gui" (empty for plain `noamlab`). Returns the process exit code:
-// 0 done, 1 no display / no GL context / --train-steps not reached, 2 bad flag or config.
+// 0 done, 1 no display / no GL context / --train-steps not reached, 2 bad flag, config or lesson.
 int gui_main(const std::vector<std::string>& args);
 
 }  // namespace noam::viz

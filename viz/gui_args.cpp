@@ -22,6 +22,7 @@ const char* gui_usage() {
            "  --scale S            UI scale, 0.5 to 4 (fonts and widgets; Ctrl +/- in the window)\n"
            "  --size WxH           window size in pixels (default 1280x800)\n"
            "  --lesson-step N      open the lesson at step N (the settings of the steps before it apply)\n"
+           "  --lessons DIR        the folder of lessons to list (default: lessons/ of the source tree)\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -199,6 +200,10 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
         } else if (a == "--keys") {
             if (!value(v)) return false;
             if (!parse_key_list(v, out.keys, error)) return false;
+        } else if (a == "--lessons") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a folder");
+            out.lessons_dir = v;
         } else if (a == "--state-out") {
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");

@@ -134,6 +134,15 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
             for (const ImVec2& p : pts_) dl->AddCircleFilled(p, r, s.color, 10);
         }
     }
+    if (std::isfinite(opt.mark_x) && opt.mark_x >= xlo && opt.mark_x <= xhi) {
+        const float x = ax.to_px(opt.mark_x);
+        dl->AddLine(ImVec2(x, cv.y), ImVec2(x, cv.bottom()), IM_COL32(240, 190, 80, 200), 1.5f);
+        if (opt.mark_label) {
+            const ImVec2 ts = font->CalcTextSizeA(sfs, 1e9f, 0, opt.mark_label);
+            const float tx = x + 4 + ts.x <= cv.right() - 2 ? x + 4 : x - 4 - ts.x;  // flips left near the right edge
+            dl->AddText(font, sfs, ImVec2(tx, cv.y + 4), IM_COL32(240, 190, 80, 255), opt.mark_label);
+        }
+    }
     dl->PopClipRect();
 
     // ---- legend (top right, inside)

@@ -36,6 +36,8 @@ struct PlotOptions {
     bool legend = true;
     bool x_tick_labels = true;
     float min_axis_w = 0;               // at least this much room for the y tick labels (aligns stacked plots)          // false: grid lines only (a plot above another sharing its x axis)
+    double mark_x = NAN;                // a vertical marker line at this x (e.g. the current step)
+    const char* mark_label = nullptr;   // written beside the marker, at the top
     bool fixed_x = false;               // use x_lo..x_hi instead of the data's range
     double x_lo = 0, x_hi = 1;
 };

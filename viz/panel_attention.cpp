@@ -28,8 +28,8 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     const int L = s.n_layers, H = s.n_heads, T = s.T;
     if (seen_run_id != run.run_id) {
         seen_run_id = run.run_id;
-        focus_layer = -1;
-        focus_head = 0;
+        focus_layer = want_layer;
+        focus_head = std::max(0, want_head);
         selected_row = -1;
     }
     if (focus_layer < 0 || focus_layer >= L) focus_layer = L - 1;
@@ -67,56 +67,64 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     std::snprintf(buf, sizeof buf, "layer %d", L);
     const float header_w = ImGui::CalcTextSize(buf).x + 8;
     const float header_h = fs + 4;
-    const GridLayout g = fit_grid(L, H, avail.x, avail.y * 0.36f, std::max(4.0f, fs * 0.35f), header_w, header_h,
-                                  fs * 9);
+    const float grid_h = !show_focus ? avail.y : show_grid ? avail.y * grid_share : 0.0f;
+    const GridLayout g = fit_grid(L, H, avail.x, grid_h, std::max(4.0f, fs * 0.35f), header_w, header_h,
+                                  show_focus ? fs * 9 : fs * 14);
     // centred when the cells reach their largest size before the panel's width (few heads)
     const float left_x = ImGui::GetCursorScreenPos().x;
     const ImVec2 g0(left_x + std::max(0.0f, std::floor((avail.x - g.width()) * 0.5f)), ImGui::GetCursorScreenPos().y);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    for (int h = 0; h < H; h++) {
-        std::snprintf(buf, sizeof buf, "head %d", h + 1);
-        const Rect c = g.cell_rect(0, h);
-        const ImVec2 ts = ImGui::CalcTextSize(buf);
-        if (ts.x <= g.cell + g.gap) dl->AddText(ImVec2(g0.x + c.x + (c.w - ts.x) * 0.5f, g0.y), pal.axis_text, buf);
-        else {
-            std::snprintf(buf, sizeof buf, "%d", h + 1);
-            dl->AddText(ImVec2(g0.x + c.x + (c.w - ImGui::CalcTextSize(buf).x) * 0.5f, g0.y), pal.axis_text, buf);
-        }
-    }
-    for (int l = 0; l < L; l++) {
-        std::snprintf(buf, sizeof buf, "layer %d", l + 1);
-        const Rect c = g.cell_rect(l, 0);
-        dl->AddText(ImVec2(g0.x, g0.y + c.y + (c.h - fs) * 0.5f), pal.axis_text, buf);
-    }
-    HeatmapOptions cell_opt = base;
-    cell_opt.interactive = false;
-    cell_opt.tooltip = false;
-    for (int l = 0; l < L; l++)
+    if (show_grid) {
         for (int h = 0; h < H; h++) {
-            const Rect c = g.cell_rect(l, h);
-            ImGui::SetCursorScreenPos(ImVec2(g0.x + c.x, g0.y + c.y));
-            ImGui::PushID(l * H + h);
-            const float* m = s.attention.data() + ((size_t)l * H + h) * T * T;
-            cells[l * H + h]->Draw("cell", m, T, T, ImVec2(c.w, c.h), cell_opt, run.snapshot_version);
-            const bool hov = ImGui::IsItemHovered();
-            if (ImGui::IsItemClicked()) {
-                focus_layer = l;
-                focus_head = h;
+            std::snprintf(buf, sizeof buf, "head %d", h + 1);
+            const Rect c = g.cell_rect(0, h);
+            const ImVec2 ts = ImGui::CalcTextSize(buf);
+            if (ts.x <= g.cell + g.gap) dl->AddText(ImVec2(g0.x + c.x + (c.w - ts.x) * 0.5f, g0.y), pal.axis_text, buf);
+            else {
+                std::snprintf(buf, sizeof buf, "%d", h + 1);
+                dl->AddText(ImVec2(g0.x + c.x + (c.w - ImGui::CalcTextSize(buf).x) * 0.5f, g0.y), pal.axis_text, buf);
             }
-            const ImVec2 a(g0.x + c.x, g0.y + c.y), z(a.x + c.w, a.y + c.h);
-            if (l == focus_layer && h == focus_head)
-                dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(z.x + 2, z.y + 2), pal.accent, 3.0f, 0, 2.5f);
-            else if (hov)
-                dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), IM_COL32(255, 255, 255, 160), 2.0f, 0, 1.5f);
-            if (hov) ImGui::SetTooltip("layer %d, head %d: click to enlarge", l + 1, h + 1);
-            ImGui::PopID();
         }
-    if (ui.regions) ui.regions->record("attention_grid", {g0.x + g.header_w, g0.y + g.header_h, g.width() - g.header_w, g.height() - g.header_h});
-    ImGui::SetCursorScreenPos(ImVec2(left_x, g0.y + g.height() + st.ItemSpacing.y));
-    ImGui::Dummy(ImVec2(g.width(), 1));
+        for (int l = 0; l < L; l++) {
+            std::snprintf(buf, sizeof buf, "layer %d", l + 1);
+            const Rect c = g.cell_rect(l, 0);
+            dl->AddText(ImVec2(g0.x, g0.y + c.y + (c.h - fs) * 0.5f), pal.axis_text, buf);
+        }
+        HeatmapOptions cell_opt = base;
+        cell_opt.interactive = false;
+        cell_opt.tooltip = false;
+        for (int l = 0; l < L; l++)
+            for (int h = 0; h < H; h++) {
+                const Rect c = g.cell_rect(l, h);
+                ImGui::SetCursorScreenPos(ImVec2(g0.x + c.x, g0.y + c.y));
+                ImGui::PushID(l * H + h);
+                const float* m = s.attention.data() + ((size_t)l * H + h) * T * T;
+                cells[l * H + h]->Draw("cell", m, T, T, ImVec2(c.w, c.h), cell_opt, run.snapshot_version);
+                const bool hov = ImGui::IsItemHovered();
+                if (ImGui::IsItemClicked()) {
+                    focus_layer = l;
+                    focus_head = h;
+                    show_focus = true;  // a lesson may show the grid alone: the click asks for the enlarged head
+                }
+                const ImVec2 a(g0.x + c.x, g0.y + c.y), z(a.x + c.w, a.y + c.h);
+                if (l == focus_layer && h == focus_head)
+                    dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(z.x + 2, z.y + 2), pal.accent, 3.0f, 0, 2.5f);
+                else if (hov)
+                    dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), IM_COL32(255, 255, 255, 160), 2.0f, 0, 1.5f);
+                if (hov) ImGui::SetTooltip("layer %d, head %d: click to enlarge", l + 1, h + 1);
+                ImGui::PopID();
+            }
+        if (ui.regions) ui.regions->record("attention_grid", {g0.x + g.header_w, g0.y + g.header_h, g.width() - g.header_w, g.height() - g.header_h});
+        ImGui::SetCursorScreenPos(ImVec2(left_x, g0.y + g.height() + st.ItemSpacing.y));
+        ImGui::Dummy(ImVec2(g.width(), 1));
+    }
+    if (!show_focus) {
+        ImGui::End();
+        return;
+    }
 
     // ---- the enlarged head
-    ImGui::Separator();
+    if (show_grid) ImGui::Separator();
     ImGui::PushFont(ui.fonts->heading);
     ImGui::Text("Layer %d · Head %d", focus_layer + 1, focus_head + 1);
     ImGui::PopFont();

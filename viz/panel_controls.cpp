@@ -64,15 +64,18 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
     const ImGuiStyle& st = ImGui::GetStyle();
 
     // ---- transport: play / pause, step, step N
-    const bool playing = s.playing;
-    const bool finished = run.finished();
+    const bool playing = on_toggle_play ? busy : s.playing;
+    const bool finished = run.finished() && !on_toggle_play;  // a lesson trains past the config's step count
     const float bh = ImGui::GetFrameHeight() * 1.35f;
     ImGui::PushStyleColor(ImGuiCol_Button, playing ? ImVec4(0.55f, 0.33f, 0.18f, 1) : ImVec4(0.18f, 0.42f, 0.78f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, playing ? ImVec4(0.65f, 0.40f, 0.22f, 1) : ImVec4(0.24f, 0.50f, 0.88f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, playing ? ImVec4(0.72f, 0.45f, 0.25f, 1) : ImVec4(0.30f, 0.56f, 0.95f, 1));
     ImGui::BeginDisabled(finished || !s.error.empty());
     const float play_w = std::floor(w * 0.42f);
-    if (ImGui::Button(playing ? "■  Pause" : "▶  Train", ImVec2(play_w, bh))) toggle_play(run);
+    if (ImGui::Button(playing ? "■  Pause" : "▶  Train", ImVec2(play_w, bh))) {
+        if (on_toggle_play) on_toggle_play();
+        else toggle_play(run);
+    }
     ImGui::EndDisabled();
     ImGui::PopStyleColor(3);
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Space");

@@ -55,20 +55,23 @@ void LossPanel::Draw(RunView& run, UiContext& ui) {
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // the learning-rate plot: about 30% of the height, at least six lines of text, never more than 45%
-    const float lr_h = std::floor(std::min(avail.y * 0.45f, std::max(ImGui::GetFontSize() * 6.0f, avail.y * 0.3f)));
+    // a short panel (a lesson's tile) keeps the room for the loss: the learning rate has its own panel there
+    const bool with_lr = avail.y >= ImGui::GetFontSize() * 15;
+    const float lr_h = with_lr ? std::floor(std::min(avail.y * 0.45f, std::max(ImGui::GetFontSize() * 6.0f, avail.y * 0.3f))) : 0.0f;
     PlotOptions po;
     po.log_y = log_y && !show_accuracy;
     po.y_label = show_accuracy ? "accuracy (scored tokens)" : "loss (cross-entropy, nats per token)";
     po.empty_text = "press Space to train";
-    po.x_tick_labels = false;
+    po.x_tick_labels = !with_lr;
+    if (!with_lr) po.x_label = "step";
     po.min_axis_w = axis_w_;  // the learning-rate plot underneath labels the shared step axis
-    if (run.valid() && run.snap->total_steps > 0) {
-        // the whole run's width from the start, so the curve grows into the plot
+    if (run.valid() && (run.snap->total_steps > 0 || x_max > 0)) {
+        // the whole run's width from the start (or the lesson step's), so the curve grows into the plot
         po.fixed_x = true;
         po.x_lo = 0;
-        po.x_hi = std::max<double>(run.snap->total_steps, run.steps.empty() ? 1 : run.steps.back());
+        po.x_hi = std::max<double>(x_max > 0 ? x_max : run.snap->total_steps, run.steps.empty() ? 1 : run.steps.back());
     }
-    const PlotResult r = loss_plot.Draw("loss", series, ImVec2(avail.x, avail.y - lr_h - st.ItemSpacing.y), po);
+    const PlotResult r = loss_plot.Draw("loss", series, ImVec2(avail.x, avail.y - lr_h - (with_lr ? st.ItemSpacing.y : 0)), po);
     if (ui.regions) {
         ui.regions->record("loss_plot", r.canvas);
         if (r.legend.w > 0) ui.regions->record("loss_plot_legend", r.legend);
@@ -76,6 +79,11 @@ void LossPanel::Draw(RunView& run, UiContext& ui) {
         ui.regions->colors["loss_validation"] = val_col;
     }
 
+    if (!with_lr) {
+        axis_w_ = r.axis_w;
+        ImGui::End();
+        return;
+    }
     std::vector<PlotSeries> lr{{"learning rate", run.steps.data(), run.lr.data(), run.lr.size(), pack_rgba(series_color(3)), 2.0f, false, false, true}};
     PlotOptions lo;
     lo.y_label = "learning rate";

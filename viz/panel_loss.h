@@ -13,6 +13,7 @@ struct LossPanel {
     bool log_y = false;
     float smoothing = 0.6f;   // EMA weight (TensorBoard style)
     bool show_accuracy = false;
+    int x_max = 0;            // the x axis ends here (0: the run's step count); a lesson step's budget
     LinePlot loss_plot, lr_plot;
     std::vector<float> smoothed_;  // scratch: the smoothed training loss
     size_t smoothed_n_ = 0;

@@ -4,6 +4,7 @@
 #   usage: bad_args.sh NOAMLAB SOURCE_DIR
 set -uo pipefail
 BIN=$1
+SRC=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; echo "--- stderr"; cat "$tmp/err"; exit 1; }
@@ -23,7 +24,14 @@ expect2 "bad value '12' for --size" --size 12
 expect2 "noamlab gui:" "$tmp/missing.json"
 echo '{"model": {"d_model": "wide"}}' >"$tmp/bad.json"
 expect2 "noamlab gui:" "$tmp/bad.json"
+# lessons: a broken lesson, a step it does not have, --lesson-step on a run config, a key name that does not exist
+echo '{"id": "x", "title": "t", "steps": [{"title": 3}]}' >"$tmp/bad_lesson.json"
+expect2 "noamlab gui: $tmp/bad_lesson.json:" "$tmp/bad_lesson.json"
+expect2 "has 4 steps" "$SRC/lessons/aiayn-3-multi-head.json" --lesson-step 9
+expect2 "--lesson-step needs a lesson" "$SRC/configs/default.json" --lesson-step 2
+expect2 "bad key 'Rigth' in --keys" --keys "Right,Rigth"
 
 "$BIN" gui --help >"$tmp/out" 2>"$tmp/err" || fail "--help should exit 0"
 grep -q -- "--train-steps" "$tmp/out" || fail "--help should list --train-steps"
+grep -q -- "--lesson-step" "$tmp/out" || fail "--help should list --lesson-step"
 echo "PASS"

@@ -3,6 +3,8 @@
 
   pngstats.py stats SHOT.png X Y W H          mean / std / distinct colours of a rectangle, as JSON
   pngstats.py check-gui SHOT.png LAYOUT.json   the checks of the GUI test; exit 1 on a failure
+  pngstats.py check-regions SHOT.png LAYOUT.json NAME...
+                                               each named region is inside the window and not blank
 
 LAYOUT.json is written by `noamlab gui --layout-out`: the pixel rectangles of the plots in the same frame
 (so no coordinates are hard-coded here) and the colours of the loss series.
@@ -153,6 +155,29 @@ def check_gui(shot, layout_path):
     return 1 if failures else 0
 
 
+def check_regions(shot, layout_path, names):
+    img = read_png(shot)
+    with open(layout_path) as f:
+        layout = json.load(f)
+    width, height = img[0], img[1]
+    failures = []
+    for name in names:
+        if name not in layout.get("regions", {}):
+            failures.append(f"region {name} missing from {layout_path} (did the panel draw?)")
+            continue
+        x, y, w, h = rect_of(layout, name)
+        if w < 20 or h < 20 or x < 0 or y < 0 or x + w > width or y + h > height:
+            failures.append(f"region {name} = {x},{y} {w}x{h} is too small or outside the {width}x{height} window")
+            continue
+        st = stats(img, x, y, w, h)
+        print(f"{name}: {x},{y} {w}x{h} std {st['std_max']} colours {st['distinct_colours']}")
+        if st["std_max"] < 8 or st["distinct_colours"] < 12:
+            failures.append(f"region {name} looks blank (std {st['std_max']}, {st['distinct_colours']} colours)")
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures else 0
+
+
 def main(argv):
     if len(argv) == 7 and argv[1] == "stats":
         img = read_png(argv[2])
@@ -160,6 +185,8 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[1] == "check-gui":
         return check_gui(argv[2], argv[3])
+    if len(argv) >= 5 and argv[1] == "check-regions":
+        return check_regions(argv[2], argv[3], argv[4:])
     print(__doc__, file=sys.stderr)
     return 2
 

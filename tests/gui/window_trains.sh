@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The window opens under Xvfb, trains the default run for 300 steps while rendering, and its screenshot
-# shows a loss plot whose training line descends and attention maps that are not blank.
+# The window opens under Xvfb on a run config (the free run, every panel), trains the default run for 300 steps
+# while rendering, and its screenshot shows a loss plot whose training line descends and attention maps that are
+# not blank.
 # Frame times are printed (measured, never asserted: the machine is shared).
 #   usage: window_trains.sh NOAMLAB SOURCE_DIR
 set -euo pipefail
@@ -11,7 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 set +e
-XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui --frames 20 --train-steps 300 \
+XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui "$SRC/configs/default.json" --frames 20 --train-steps 300 \
     --screenshot "$tmp/shot.png" --layout-out "$tmp/layout.json" --frame-stats "$tmp/frames.json" \
     >"$tmp/out" 2>"$tmp/err"
 rc=$?

@@ -68,3 +68,31 @@ TEST(GuiArgs, InteractiveWindowTrainsAtOnceHeadlessWaits) {
     EXPECT_TRUE(starts_playing(o));
     EXPECT_FALSE(parse_gui_args({"--play", "--paused"}, o = GuiOptions(), err));
 }
+
+TEST(GuiArgs, LessonStepKeysAndStateOut) {
+    GuiOptions o;
+    std::string err;
+    ASSERT_TRUE(parse_gui_args({"l.json", "--lesson-step", "3", "--keys", "Right, right,,Space,Ctrl+R,PageDown,f2,q",
+                                "--state-out", "s.json"},
+                               o, err))
+        << err;
+    EXPECT_EQ(o.lesson_step, 3);
+    EXPECT_EQ(o.state_out, "s.json");
+    ASSERT_EQ(o.keys.size(), 8u);
+    EXPECT_EQ(o.keys[0].key, o.keys[1].key) << "names are case-insensitive and trimmed";
+    EXPECT_EQ(o.keys[2].key, 0) << "an empty name is a frame without a key";
+    EXPECT_NE(o.keys[3].key, 0);
+    EXPECT_NE(o.keys[4].mods, 0) << "Ctrl+R has a modifier";
+    EXPECT_EQ(o.keys[4].key, o.keys[7].key + ('R' - 'Q'));
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"--lesson-step", "0"}, {"--lesson-step", "x"}, {"--keys", "Rigth"}, {"--keys", "Hyper+A"}, {"--keys"}}) {
+        GuiOptions bad;
+        err.clear();
+        EXPECT_FALSE(parse_gui_args(args, bad, err)) << args[0];
+        EXPECT_EQ(err.rfind("noamlab gui: ", 0), 0u) << err;
+        EXPECT_EQ(err.find('\n'), std::string::npos);
+    }
+    std::vector<KeyPress> keys;
+    EXPECT_FALSE(parse_key_list("Rigth", keys, err));
+    EXPECT_NE(err.find("'Rigth'"), std::string::npos) << "names the bad key: " << err;
+}

@@ -1,6 +1,8 @@
 // Layout arithmetic: panels tile the window, grids fit, labels do not collide, tokens wrap.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "layout.h"
 
 using namespace noam::viz;
@@ -96,4 +98,56 @@ TEST(HeatmapLayout, SquareCellsLeaveRoomForLabelsAndLegend) {
     EXPECT_FLOAT_EQ(l.map.y, 38);
     EXPECT_LE(l.legend.right(), 10 + 400.0f);
     EXPECT_GE(l.legend.x, l.map.right());
+}
+
+TEST(LessonLayout, ColumnsTileTheWindow) {
+    for (auto [w, h, s] : {std::tuple{1280.f, 800.f, 1.0f}, {1920.f, 1080.f, 1.35f}, {1024.f, 640.f, 1.0f}}) {
+        for (bool list : {true, false}) {
+            const float top = 22;
+            const LessonLayout l = lesson_layout(w, h, top, s, list);
+            EXPECT_EQ(l.list.w > 0, list);
+            EXPECT_FLOAT_EQ(l.step.x, l.list.w);
+            EXPECT_FLOAT_EQ(l.panels.x, l.step.right());
+            EXPECT_NEAR(l.panels.right(), w, 0.01f);
+            EXPECT_GE(l.panels.w, 300.0f) << w << "x" << h;
+            EXPECT_GE(l.step.w, std::min(380.0f * s, w * 0.45f) - 1) << "the narrative keeps a readable measure";
+            EXPECT_FLOAT_EQ(l.step.y, top);
+            EXPECT_FLOAT_EQ(l.step.h, h - top);
+        }
+    }
+    // without the list the narrative gets wider
+    EXPECT_GT(lesson_layout(1280, 800, 20, 1, false).step.w, lesson_layout(1280, 800, 20, 1, true).step.w);
+}
+
+TEST(StackPanels, HeightsFollowWeightsAndMinimums) {
+    const Rect area{100, 20, 600, 780};
+    auto r = stack_panels(area, {1.5f, 1.0f, 0.7f}, {200, 250, 200});
+    ASSERT_EQ(r.size(), 3u);
+    float sum = 0;
+    for (size_t i = 0; i < r.size(); i++) {
+        EXPECT_FLOAT_EQ(r[i].x, 100);
+        EXPECT_FLOAT_EQ(r[i].w, 600);
+        sum += r[i].h;
+        if (i > 0) {
+            EXPECT_FLOAT_EQ(r[i].y, r[i - 1].bottom());
+        }
+    }
+    EXPECT_NEAR(sum, 780, 0.01f) << "the panels tile the area";
+    EXPECT_GE(r[1].h, 250) << "a minimum holds when it fits";
+    EXPECT_GE(r[2].h, 200);
+    EXPECT_GT(r[0].h, r[2].h);
+    // one panel: the whole area
+    r = stack_panels(area, {1.0f}, {100});
+    EXPECT_FLOAT_EQ(r[0].h, 780);
+    // minimums that cannot all fit: shared in proportion to them, still tiling
+    r = stack_panels(area, {1, 1}, {600, 600});
+    EXPECT_NEAR(r[0].h + r[1].h, 780, 0.01f);
+    EXPECT_NEAR(r[0].h, 390, 1.0f);
+    // four panels: two columns, side by side, each tiled
+    r = stack_panels(area, {1, 1, 1, 1}, {100, 100, 100, 100});
+    EXPECT_FLOAT_EQ(r[0].x, 100);
+    EXPECT_FLOAT_EQ(r[2].x, 400);
+    EXPECT_FLOAT_EQ(r[1].bottom(), 800);
+    EXPECT_FLOAT_EQ(r[3].bottom(), 800);
+    EXPECT_TRUE(stack_panels(area, {}, {}).empty());
 }
