@@ -22,16 +22,26 @@ static void set_identity(ParamStore& ps, int index, int n) {
 //   row 2: scores [1, 1, 2]/sqrt2 = [.7071, .7071, 1.4142]
 //          p = [2.0281, 2.0281, 4.1133]/8.1695 = [.248255, .248255, .503490]
 //          out = .248255*[1,0] + .248255*[0,1] + .503490*[1,1] = [.751745, .751745]
-TEST(Attention, HandWorkedExample) {
+// The example's layer: one causal head, d_k = 2, every projection the identity, run on X.
+struct IdentityAttention {
     ParamStore ps;
     Attention attn;
-    attn.declare(ps, "attn", 2, 1, 1, true);
-    ps.allocate();
-    attn.reserve(1, 3);
-    for (Linear* l : {&attn.wq, &attn.wk, &attn.wv, &attn.wo}) set_identity(ps, l->w_index, 2);
-    const std::vector<float> x = {1, 0, 0, 1, 1, 1};
-    std::vector<float> y(6);
-    attn.forward(x.data(), y.data(), 1, 3);
+    std::vector<float> y = std::vector<float>(6);
+    explicit IdentityAttention(bool scale) {
+        attn.declare(ps, "attn", 2, 1, 1, true);
+        attn.scale_scores = scale;
+        ps.allocate();
+        attn.reserve(1, 3);
+        for (Linear* l : {&attn.wq, &attn.wk, &attn.wv, &attn.wo}) set_identity(ps, l->w_index, 2);
+        const std::vector<float> x = {1, 0, 0, 1, 1, 1};
+        attn.forward(x.data(), y.data(), 1, 3);
+    }
+};
+
+TEST(Attention, HandWorkedExample) {
+    IdentityAttention ex(true);
+    const Attention& attn = ex.attn;
+    const std::vector<float>& y = ex.y;
     const float want_p[3][3] = {{1, 0, 0}, {0.330238f, 0.669762f, 0}, {0.248255f, 0.248255f, 0.503490f}};
     for (int t = 0; t < 3; t++)
         for (int j = 0; j < 3; j++) EXPECT_NEAR(attn.prob(0, 0, t, j), want_p[t][j], 1e-6) << "p[" << t << "][" << j << "]";
@@ -40,18 +50,9 @@ TEST(Attention, HandWorkedExample) {
 }
 
 TEST(Attention, WithoutScalingTheSoftmaxIsSharper) {
-    ParamStore ps;
-    Attention attn;
-    attn.declare(ps, "attn", 2, 1, 1, true);
-    attn.scale_scores = false;
-    ps.allocate();
-    attn.reserve(1, 3);
-    for (Linear* l : {&attn.wq, &attn.wk, &attn.wv, &attn.wo}) set_identity(ps, l->w_index, 2);
-    const std::vector<float> x = {1, 0, 0, 1, 1, 1};
-    std::vector<float> y(6);
-    attn.forward(x.data(), y.data(), 1, 3);
+    IdentityAttention ex(false);
     // row 2 unscaled: scores [1, 1, 2] -> p = [e, e, e^2] / (2e + e^2) = [.211942, .211942, .576117]
-    EXPECT_NEAR(attn.prob(0, 0, 2, 2), 0.576117f, 1e-6);
+    EXPECT_NEAR(ex.attn.prob(0, 0, 2, 2), 0.576117f, 1e-6);
 }
 
 // MQA computed separately: h query heads, one shared key head and value head, naive loops.
