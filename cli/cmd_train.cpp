@@ -1,6 +1,8 @@
 // noamlab train: headless training with a progress line and the history as JSON.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -62,6 +64,19 @@ int cmd_train(const std::vector<std::string>& argv) {
     cfg.optim.lr = (float)a.get_number("--lr", cfg.optim.lr, 1e-12, 1e9);
     const bool quiet = a.has("--quiet");
     const std::string out = a.get("--out", "");
+    if (cfg.train.threads == 0) {
+        // OpenMP teams wait at every barrier for their slowest thread: when another process already keeps a core
+        // busy, two threads train up to ten times slower than one. Take one thread then (the results are the
+        // same bit for bit); --threads chooses explicitly.
+        double load[1] = {0};
+        const unsigned cores = std::thread::hardware_concurrency();
+        if (getloadavg(load, 1) == 1 && cores > 0 && load[0] >= 0.75 * cores - 0.5) {
+            cfg.train.threads = 1;
+            if (!quiet)
+                std::fprintf(stderr, "noamlab train: the machine is busy (load %.1f on %u cores): training on one thread "
+                                     "(--threads N to choose)\n", load[0], cores);
+        }
+    }
 
     Trainer tr(cfg);
     if (!quiet)
