@@ -1029,10 +1029,6 @@ int gui_main(const std::vector<std::string>& args) {
     }
 
     // ---- window and GL context
-    // Without a GPU, Mesa's llvmpipe rasterizes on as many threads as there are cores; on two cores its second
-    // thread fights the trainer for the CPU. One rasterizer thread gave a shorter median frame (15 vs 18 ms while
-    // training, bench/frame_time.sh). Set only when the user has not chosen; ignored by hardware drivers.
-    setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
     glfwSetErrorCallback(on_glfw_error);
     if (!glfwInit()) {
         std::fprintf(stderr, "noamlab: no display found (%s); %s\n", no_display_reason().c_str(), kHeadlessHint);
