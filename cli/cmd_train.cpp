@@ -64,6 +64,7 @@ int cmd_train(const std::vector<std::string>& argv) {
     cfg.optim.lr = (float)a.get_number("--lr", cfg.optim.lr, 1e-12, 1e9);
     const bool quiet = a.has("--quiet");
     const std::string out = a.get("--out", "");
+    double busy_load = -1;  // the load average when it made us take one thread
     if (cfg.train.threads == 0) {
         // OpenMP teams wait at every barrier for their slowest thread: when another process already keeps a core
         // busy, two threads train up to ten times slower than one. Take one thread then (the results are the
@@ -72,13 +73,14 @@ int cmd_train(const std::vector<std::string>& argv) {
         const unsigned cores = std::thread::hardware_concurrency();
         if (getloadavg(load, 1) == 1 && cores > 0 && load[0] >= 0.75 * cores - 0.5) {
             cfg.train.threads = 1;
-            if (!quiet)
-                std::fprintf(stderr, "noamlab train: the machine is busy (load %.1f on %u cores): training on one thread "
-                                     "(--threads N to choose)\n", load[0], cores);
+            busy_load = load[0];
         }
     }
 
-    Trainer tr(cfg);
+    Trainer tr(cfg);  // a bad config or corpus throws here: its one-line message is the only output
+    if (!quiet && busy_load >= 0)
+        std::fprintf(stderr, "noamlab train: the machine is busy (load %.1f on %u cores): training on one thread "
+                             "(--threads N to choose)\n", busy_load, std::thread::hardware_concurrency());
     if (!quiet)
         std::fprintf(stderr, "noamlab train: %s, %zu parameters, %d steps of %d x %d tokens, seed %llu\n",
                      tr.data->describe().c_str(), tr.model->num_params(), cfg.train.steps, cfg.train.batch_size,
