@@ -63,19 +63,26 @@ static DataConfig parse_data(const nlohmann::json& j, const std::string& where, 
 static OptimConfig parse_optim(const nlohmann::json& j, const std::string& where, const std::string& at) {
     ObjectReader r(j, where, at + "/optim");
     OptimConfig o;
-    o.kind = r.get_choice("kind", o.kind, {"adam", "adamw"});
+    o.kind = r.get_choice("kind", o.kind, {"adam", "adamw", "adafactor", "sgd"});
     o.lr = (float)r.get_number("lr", o.lr, 1e-12, 1e9);
     const std::string s = r.get_choice("schedule", "constant", {"constant", "noam", "cosine"});
     o.schedule = s == "constant" ? Schedule::Constant : s == "noam" ? Schedule::Noam : Schedule::Cosine;
     o.warmup = r.get_int("warmup", o.warmup, 0, 1 << 30);
     o.total_steps = r.get_int("total_steps", o.total_steps, 0, 1 << 30);
     o.min_lr = (float)r.get_number("min_lr", o.min_lr, 0.0, 1e9);
-    o.beta1 = (float)r.get_number("beta1", o.beta1, 0.0, 0.999999);
+    o.beta1 = (float)r.get_number("beta1", o.kind == "adafactor" ? 0.0 : o.beta1, 0.0, 0.999999);
     o.beta2 = (float)r.get_number("beta2", o.beta2, 0.0, 0.999999999);
     o.eps = (float)r.get_number("eps", o.eps, 1e-30, 1.0);
     o.weight_decay = (float)r.get_number("weight_decay", o.weight_decay, 0.0, 10.0);
     o.grad_clip = (float)r.get_number("grad_clip", o.grad_clip, 0.0, 1e9);
     o.label_smoothing = (float)r.get_number("label_smoothing", o.label_smoothing, 0.0, 0.99);
+    o.momentum = (float)r.get_number("momentum", o.momentum, 0.0, 0.999999);
+    o.relative_step = r.get_bool("relative_step", o.relative_step);
+    o.scale_parameter = r.get_bool("scale_parameter", o.scale_parameter);
+    o.decay_exponent = (float)r.get_number("decay_exponent", o.decay_exponent, 0.01, 10.0);
+    o.clip_threshold = (float)r.get_number("clip_threshold", o.clip_threshold, 1e-6, 1e9);
+    o.eps1 = (float)r.get_number("eps1", o.eps1, 1e-38, 1.0);
+    o.eps2 = (float)r.get_number("eps2", o.eps2, 0.0, 1.0);
     r.finish();
     return o;
 }
@@ -178,7 +185,10 @@ nlohmann::json run_config_to_json(const RunConfig& c) {
     j["optim"] = {{"kind", o.kind}, {"lr", o.lr}, {"schedule", to_string(o.schedule)}, {"warmup", o.warmup},
                   {"total_steps", o.total_steps}, {"min_lr", o.min_lr}, {"beta1", o.beta1}, {"beta2", o.beta2},
                   {"eps", o.eps}, {"weight_decay", o.weight_decay}, {"grad_clip", o.grad_clip},
-                  {"label_smoothing", o.label_smoothing}};
+                  {"label_smoothing", o.label_smoothing}, {"momentum", o.momentum},
+                  {"relative_step", o.relative_step}, {"scale_parameter", o.scale_parameter},
+                  {"decay_exponent", o.decay_exponent}, {"clip_threshold", o.clip_threshold}, {"eps1", o.eps1},
+                  {"eps2", o.eps2}};
     const TrainConfig& t = c.train;
     j["train"] = {{"batch_size", t.batch_size}, {"steps", t.steps}, {"seed", t.seed}, {"eval_every", t.eval_every},
                   {"val_batches", t.val_batches}, {"threads", t.threads}};

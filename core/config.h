@@ -40,7 +40,7 @@ struct ModelConfig {
 enum class Schedule { Constant, Noam, Cosine };
 
 struct OptimConfig {
-    std::string kind = "adam";   // adam | adamw
+    std::string kind = "adam";   // adam | adamw | adafactor | sgd
     float lr = 1e-3f;            // constant/cosine: the peak rate; noam: a multiplier on the rsqrt schedule
     Schedule schedule = Schedule::Constant;
     int warmup = 4000;           // noam and cosine warmup steps
@@ -50,6 +50,13 @@ struct OptimConfig {
     float weight_decay = 0.0f;   // adamw: decoupled decay on matrices
     float grad_clip = 1.0f;      // global-norm clipping; 0 turns it off
     float label_smoothing = 0.1f;
+    float momentum = 0.9f;       // sgd
+    // adafactor (Shazeer & Stern 2018); beta1 is its optional first moment (default 0 for adafactor: none)
+    bool relative_step = true;   // rho_t = min(1e-2, 1/sqrt(t)) instead of the schedule's lr
+    bool scale_parameter = true; // alpha_t scaled by max(eps2, RMS(X))
+    float decay_exponent = 0.8f; // beta2hat_t = 1 - t^-decay_exponent
+    float clip_threshold = 1.0f; // d
+    float eps1 = 1e-30f, eps2 = 1e-3f;
 };
 
 struct TrainConfig {

@@ -1,6 +1,8 @@
 // Adam/AdamW, the learning-rate schedules, and global-norm clipping.
 #include "optimizer.h"
 
+#include "adafactor.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,6 +35,18 @@ void Adam::step(ParamStore& params, float lr, int t) {
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimConfig& cfg, const ParamStore& params) {
+    if (cfg.kind == "adafactor") {
+        AdafactorSettings s;
+        s.decay_exponent = cfg.decay_exponent;
+        s.eps1 = cfg.eps1;
+        s.eps2 = cfg.eps2;
+        s.clip_threshold = cfg.clip_threshold;
+        s.beta1 = cfg.beta1;
+        s.relative_step = cfg.relative_step;
+        s.scale_parameter = cfg.scale_parameter;
+        return std::make_unique<Adafactor>(params, s);
+    }
+    if (cfg.kind == "sgd") return std::make_unique<SGD>(params, cfg.momentum);
     const float wd = cfg.kind == "adamw" ? cfg.weight_decay : 0.0f;
     return std::make_unique<Adam>(params, cfg.beta1, cfg.beta2, cfg.eps, wd);
 }

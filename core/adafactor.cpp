@@ -1,0 +1,138 @@
+// Adafactor and SGD with momentum.
+#include "adafactor.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace noam {
+
+Adafactor::Adafactor(const ParamStore& params, const AdafactorSettings& settings) : s(settings) {
+    size_t largest = 0;
+    for (const Param& p : params.params) {
+        Slot slot;
+        slot.factored = p.is_matrix();
+        if (slot.factored) {
+            slot.rows = p.shape[0];
+            slot.cols = p.shape[1];
+            slot.R.assign(slot.rows, 0.0f);  // R_0 = 0
+            slot.C.assign(slot.cols, 0.0f);  // C_0 = 0
+        } else {
+            slot.V.assign(p.size, 0.0f);
+        }
+        if (s.beta1 > 0) slot.M.assign(p.size, 0.0f);
+        slots.push_back(std::move(slot));
+        largest = std::max(largest, p.size);
+    }
+    update.assign(largest, 0.0f);
+    last.alpha.assign(slots.size(), 0.0f);
+    last.update_rms.assign(slots.size(), 0.0f);
+    last.clipped.assign(slots.size(), 0);
+}
+
+static double rms(const float* x, size_t n) {
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += (double)x[i] * x[i];
+    return std::sqrt(sum / std::max<size_t>(n, 1));
+}
+
+void Adafactor::step(ParamStore& params, float lr, int t) {
+    const double beta2hat = 1.0 - std::pow((double)t, -(double)s.decay_exponent);  // 0 at t = 1: no bias correction
+    const double rho = s.relative_step ? std::min(1e-2, 1.0 / std::sqrt((double)t)) : lr;
+    last.beta2hat = (float)beta2hat;
+    last.rho = (float)rho;
+    for (size_t pi = 0; pi < params.params.size(); pi++) {
+        const Param& p = params.params[pi];
+        Slot& sl = slots[pi];
+        float* X = params.values.data() + p.offset;
+        const float* G = params.grads.data() + p.offset;
+        float* U = update.data();
+        // alpha_t = max(eps2, RMS(X_{t-1})) * rho_t   (relative step size)
+        const double alpha = s.scale_parameter ? std::max((double)s.eps2, rms(X, p.size)) * rho : rho;
+        if (sl.factored) {
+            const int n = sl.rows, m = sl.cols;
+            // R_t = beta2hat R_{t-1} + (1 - beta2hat) rowsum(G^2 + eps1) ; C_t likewise with column sums
+            for (int i = 0; i < n; i++) {
+                double row = 0;
+                for (int j = 0; j < m; j++) row += (double)G[(size_t)i * m + j] * G[(size_t)i * m + j] + s.eps1;
+                sl.R[i] = (float)(beta2hat * sl.R[i] + (1.0 - beta2hat) * row);
+            }
+            for (int j = 0; j < m; j++) {
+                double col = 0;
+                for (int i = 0; i < n; i++) col += (double)G[(size_t)i * m + j] * G[(size_t)i * m + j] + s.eps1;
+                sl.C[j] = (float)(beta2hat * sl.C[j] + (1.0 - beta2hat) * col);
+            }
+            // Vhat_t = R_t C_t / sum(R_t) (rank 1) ;  U_t = G_t / sqrt(Vhat_t)
+            double sum_r = 0;
+            for (int i = 0; i < n; i++) sum_r += sl.R[i];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < m; j++) {
+                    const double vhat = (double)sl.R[i] * sl.C[j] / sum_r;
+                    U[(size_t)i * m + j] = (float)(G[(size_t)i * m + j] / std::sqrt(vhat));
+                }
+        } else {
+            // Vhat_t = beta2hat Vhat_{t-1} + (1 - beta2hat) (G^2 + eps1) ;  U_t = G_t / sqrt(Vhat_t)
+            for (size_t i = 0; i < p.size; i++) {
+                sl.V[i] = (float)(beta2hat * sl.V[i] + (1.0 - beta2hat) * ((double)G[i] * G[i] + s.eps1));
+                U[i] = (float)(G[i] / std::sqrt((double)sl.V[i]));
+            }
+        }
+        // Uhat_t = U_t / max(1, RMS(U_t) / d)   (update clipping)
+        const double u_rms = rms(U, p.size);
+        const double clip = std::max(1.0, u_rms / s.clip_threshold);
+        last.update_rms[pi] = (float)u_rms;
+        last.clipped[pi] = clip > 1.0;
+        last.alpha[pi] = (float)alpha;
+        for (size_t i = 0; i < p.size; i++) {
+            float u = (float)(U[i] / clip);
+            if (s.beta1 > 0) u = sl.M[i] = s.beta1 * sl.M[i] + (1.0f - s.beta1) * u;  // optional first moment
+            X[i] -= (float)(alpha * u);  // X_t = X_{t-1} - alpha_t Uhat_t
+        }
+    }
+}
+
+size_t Adafactor::state_floats() const {
+    size_t n = 0;
+    for (const Slot& sl : slots) n += sl.R.size() + sl.C.size() + sl.V.size() + sl.M.size();
+    return n;
+}
+
+std::vector<float*> Adafactor::state_buffers() {
+    std::vector<float*> b;
+    for (Slot& sl : slots)
+        for (auto* v : {&sl.R, &sl.C, &sl.V, &sl.M}) b.push_back(v->data());
+    return b;
+}
+
+std::vector<size_t> Adafactor::state_sizes() const {
+    std::vector<size_t> n;
+    for (const Slot& sl : slots)
+        for (const auto* v : {&sl.R, &sl.C, &sl.V, &sl.M}) n.push_back(v->size());
+    return n;
+}
+
+std::vector<float> Adafactor::second_moment_estimate(int i) const {
+    const Slot& sl = slots[i];
+    if (!sl.factored) return sl.V;
+    double sum_r = 0;
+    for (float r : sl.R) sum_r += r;
+    std::vector<float> v((size_t)sl.rows * sl.cols);
+    for (int r = 0; r < sl.rows; r++)
+        for (int c = 0; c < sl.cols; c++) v[(size_t)r * sl.cols + c] = (float)(sl.R[r] * (double)sl.C[c] / sum_r);
+    return v;
+}
+
+SGD::SGD(const ParamStore& params, float mu) : momentum(mu) { v.assign(params.count(), 0.0f); }
+
+void SGD::step(ParamStore& params, float lr, int t) {
+    for (size_t i = 0; i < params.values.size(); i++) {
+        const float g = params.grads[i];
+        if (momentum > 0) {
+            v[i] = momentum * v[i] + g;  // v = mu v + g
+            params.values[i] -= lr * v[i];
+        } else {
+            params.values[i] -= lr * g;
+        }
+    }
+}
+
+}  // namespace noam
