@@ -19,6 +19,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
 #include "matmul.h"
 #include "trainer.h"
 
@@ -324,9 +325,7 @@ int cmd_bench(const std::vector<std::string>& argv) {
         out["train"] = measure_training(thread_counts, quick);
     set_threads(thread_counts.back());
     if (a.has("--json")) {
-        std::ofstream f(a.get("--json", ""));
-        if (!f) throw std::runtime_error("cannot write " + a.get("--json", ""));
-        f << out.dump(1) << "\n";
+        write_output_file(a.get("--json", ""), out.dump(1) + "\n");
     }
     return 0;
 }

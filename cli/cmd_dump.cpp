@@ -1,11 +1,11 @@
 // noamlab dump: the numbers behind the pictures, so anyone can check them in another framework.
 #include <cstdio>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
 #include "trainer.h"
 
 namespace noam::cli {
@@ -58,10 +58,7 @@ int cmd_dump(const std::vector<std::string>& argv) {
     j["nll"] = s.nll;
     j["grads"] = grads;
     const std::string out = a.get("--out", "");
-    std::ofstream f(out);
-    if (!f) throw std::runtime_error("cannot write " + out);
-    f << j.dump();
-    if (!f.good()) throw std::runtime_error("cannot write " + out);
+    write_output_file(out, j.dump());
     std::fprintf(stderr, "noamlab dump: %zu parameters in %zu tensors, loss %.6f, written to %s\n", m.num_params(),
                  m.params.params.size(), s.loss, out.c_str());
     return 0;

@@ -1,13 +1,13 @@
 // noamlab train: headless training with a progress line and the history as JSON.
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
 #include "trainer.h"
 
 namespace noam::cli {
@@ -36,18 +36,6 @@ nlohmann::json history_to_json(const std::vector<StepRecord>& h) {
         a.push_back(j);
     }
     return a;
-}
-
-static bool write_text_file(const std::string& path, const std::string& text) {
-    // write beside the target, then rename: a failed write never leaves half a file behind
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        if (!f) return false;
-        f << text;
-        if (!f.good()) return false;
-    }
-    return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 int cmd_train(const std::vector<std::string>& argv) {
@@ -112,7 +100,7 @@ int cmd_train(const std::vector<std::string>& argv) {
         j["history"] = history_to_json(tr.history);
         j["final"] = {{"steps", tr.step_count}, {"val_loss", last_val}, {"val_accuracy", last_acc},
                       {"seconds", secs}, {"stopped", tr.error}};
-        if (!write_text_file(out, j.dump(1))) throw std::runtime_error("cannot write " + out);
+        write_output_file(out, j.dump(1));
     }
     if (tr.stopped()) {
         std::fprintf(stderr, "noamlab train: %s\n", tr.error.c_str());
