@@ -1,6 +1,8 @@
 // Run configuration: JSON in, validated structs out, and back to JSON (for run records and dumps).
 #include "config.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "json_reader.h"
@@ -127,11 +129,7 @@ RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlo
     nlohmann::json j = run_config_to_json(c);
     const std::string section = dot == std::string::npos ? "" : setting.substr(0, dot);
     const std::string key = dot == std::string::npos ? "" : setting.substr(dot + 1);
-    if (!j.contains(section) || !j[section].is_object() || (!j[section].contains(key) && setting != "data.corpus")) {
-        std::string list;
-        for (const auto& s : setting_names()) list += (list.empty() ? "" : ", ") + s;
-        config_fail(where, path, "unknown setting \"" + setting + "\" (expected one of: " + list + ")");
-    }
+    check_setting_name(setting, where, path);
     j[section][key] = value;
     if (section == "model" && key != "vocab_size") j["model"]["vocab_size"] = 0;  // re-derived from the data
     if (section == "model" && key == "n_heads") j["model"]["n_kv_heads"] = 0;
@@ -145,6 +143,14 @@ RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlo
         config_fail(where, path, "setting " + setting + " = " + value.dump() + ": " +
                                      (q == std::string::npos ? msg : msg.substr(q + 2)));
     }
+}
+
+void check_setting_name(const std::string& setting, const std::string& where, const std::string& path) {
+    const std::vector<std::string> names = setting_names();
+    if (std::find(names.begin(), names.end(), setting) != names.end()) return;
+    std::string list;
+    for (const auto& s : names) list += (list.empty() ? "" : ", ") + s;
+    config_fail(where, path, "unknown setting \"" + setting + "\" (expected one of: " + list + ")");
 }
 
 std::vector<std::string> setting_names() {

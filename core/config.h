@@ -94,6 +94,8 @@ void validate(const RunConfig& c, const std::string& where, const std::string& a
 RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlohmann::json& value,
                        const std::string& where, const std::string& path);
 std::vector<std::string> setting_names();  // every "section.key" with_setting accepts
+// throws ConfigError at where/path when setting is not one of setting_names()
+void check_setting_name(const std::string& setting, const std::string& where, const std::string& path);
 
 const char* to_string(NormKind k);
 const char* to_string(NormPlacement p);

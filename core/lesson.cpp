@@ -116,9 +116,7 @@ static KnobSpec parse_knob(const nlohmann::json& j, const std::string& where, co
     ObjectReader r(j, where, path);
     KnobSpec k;
     k.setting = r.require_string("setting");
-    with_setting(run, k.setting, run_config_to_json(run)[k.setting.substr(0, k.setting.find('.'))]
-                                     .value(k.setting.substr(k.setting.find('.') + 1), nlohmann::json()),
-                 where, path + "/setting");
+    check_setting_name(k.setting, where, path + "/setting");
     k.label = r.get_string("label", k.setting);
     k.locked = r.get_bool("locked", false);
     k.hidden = r.get_bool("hidden", false);
