@@ -8,7 +8,8 @@
 namespace noam {
 
 const std::vector<std::string>& condition_metrics() {
-    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention"};
+    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step",
+                                                   "attention", "diverged"};
     return m;
 }
 
@@ -35,6 +36,11 @@ std::string Condition::describe() const {
     } else {
         s << metric;
     }
+    if (!run.empty()) s << "[" << run << "]";
+    if (!versus.empty()) {
+        s << (combine == "ratio" ? " / " : " - ");
+        s << (metric == "attention" ? "attention" : metric) << "[" << versus << "]";
+    }
     s << " " << op << " " << value;
     return s.str();
 }
@@ -56,13 +62,24 @@ static void check_layer_head(const ModelConfig& m, ObjectReader& r, int layer, i
 }
 
 static Condition parse_condition(const nlohmann::json& j, const std::string& where, const std::string& path,
-                                 const ModelConfig& m) {
+                                 const ModelConfig& m, const std::vector<RunVariant>& runs) {
     ObjectReader r(j, where, path);
     Condition c;
     c.metric = r.get_choice("metric", "", condition_metrics());
     if (!r.has("metric")) r.fail("metric", "missing (expected one of " + join(condition_metrics()) + ")");
     c.op = r.get_choice("op", ">", {">", ">=", "<", "<="});
     c.value = r.require_number("value", -1e9, 1e9);
+    std::vector<std::string> labels;
+    for (const RunVariant& v : runs) labels.push_back(v.label);
+    for (const char* key : {"run", "versus"}) {
+        if (!r.has(key)) continue;
+        if (labels.empty()) r.fail(key, "this step trains one run: \"" + std::string(key) + "\" needs the step's \"runs\"");
+        (key[0] == 'r' ? c.run : c.versus) = r.get_choice(key, "", labels);
+    }
+    c.combine = r.get_choice("combine", "difference", {"difference", "ratio"});
+    if (r.has("combine") && c.versus.empty()) r.fail("combine", "only with \"versus\" (a second run to compare with)");
+    if (!c.versus.empty() && c.run.empty()) c.run = labels[0];  // named, so the condition reads "x[A] - x[B]"
+    if (!c.versus.empty() && c.versus == c.run) r.fail("versus", "compares the run \"" + c.versus + "\" with itself");
     if (c.metric == "attention") {
         if (!r.has("pattern")) r.fail("pattern", "missing (expected one of " + join(attention_patterns()) + ")");
         c.pattern = r.get_choice("pattern", "", attention_patterns());
@@ -140,8 +157,36 @@ static KnobSpec parse_knob(const nlohmann::json& j, const std::string& where, co
     return k;
 }
 
+// "runs": [{"label": "Adam"}, {"label": "Adafactor", "set": {"optim.kind": "adafactor"}}]
+static std::vector<RunVariant> parse_runs(const nlohmann::json& j, const std::string& where, const std::string& path,
+                                          const RunConfig& run) {
+    if (!j.is_array()) config_fail(where, path, "expected an array of runs ({\"label\": ..., \"set\": {...}}), got " + json_type_name(j));
+    if (j.size() == 1) config_fail(where, path, "one run is the default: give two or more runs to compare, or [] for one");
+    if (j.size() > 8) config_fail(where, path, "at most 8 runs side by side, got " + std::to_string(j.size()));
+    std::vector<RunVariant> out;
+    for (size_t i = 0; i < j.size(); i++) {
+        const std::string p = path + "/" + std::to_string(i);
+        ObjectReader r(j[i], where, p);
+        RunVariant v;
+        v.label = r.require_string("label");
+        if (v.label.empty() || v.label.size() > 24) r.fail("label", "expected 1 to 24 characters");
+        for (const RunVariant& o : out)
+            if (o.label == v.label) r.fail("label", "\"" + v.label + "\" names two runs");
+        if (const auto* set = r.child("set")) {
+            if (i == 0) r.fail("set", "the first run is the primary one: its settings are the step's own \"set\"");
+            RunConfig scratch = run;
+            v.set = parse_settings(*set, where, p + "/set", scratch);
+        } else if (i > 0) {
+            r.fail("set", "missing: a second run differs from the first by its settings");
+        }
+        r.finish();
+        out.push_back(v);
+    }
+    return out;
+}
+
 static LessonStep parse_step(const nlohmann::json& j, const std::string& where, const std::string& path,
-                             RunConfig& run) {
+                             RunConfig& run, const std::vector<RunVariant>& inherited_runs) {
     ObjectReader r(j, where, path);
     LessonStep s;
     s.title = r.require_string("title");
@@ -173,6 +218,13 @@ static LessonStep parse_step(const nlohmann::json& j, const std::string& where, 
         s.set = parse_settings(*set, where, path + "/set", run);
         s.reset = true;
     }
+    if (const auto* runs = r.child("runs")) {
+        s.runs = parse_runs(*runs, where, path + "/runs", run);
+        s.runs_given = true;
+        s.reset = true;
+    } else {
+        s.runs = inherited_runs;
+    }
     const ModelConfig& m = run.model;  // panels and conditions are checked against the model this step runs
     if (const auto* panels = r.child("panels")) {
         if (!panels->is_array()) r.fail("panels", "expected an array, got " + json_type_name(*panels));
@@ -196,7 +248,7 @@ static LessonStep parse_step(const nlohmann::json& j, const std::string& where, 
             s.train.steps = t.get_int("for_steps", 0, 1, 1000000);
         } else {
             s.train.kind = TrainAction::Until;
-            s.train.until = parse_condition(*t.child("until"), where, path + "/train/until", m);
+            s.train.until = parse_condition(*t.child("until"), where, path + "/train/until", m, s.runs);
             if (!t.has("max_steps")) t.fail("max_steps", "missing (training until a condition needs a step budget)");
             s.train.steps = t.get_int("max_steps", 0, 1, 1000000);
         }
@@ -209,7 +261,7 @@ static LessonStep parse_step(const nlohmann::json& j, const std::string& where, 
             ObjectReader o((*watch)[i], where, p);
             Observation ob;
             ob.text = o.require_string("text");
-            ob.when = parse_condition(o.require_child("when"), where, p + "/when", m);
+            ob.when = parse_condition(o.require_child("when"), where, p + "/when", m, s.runs);
             ob.within_steps = o.get_int("within_steps", 0, 0, 1000000);
             ob.at_end = o.get_bool("at_end", false);
             if (ob.within_steps == 0 && s.train.kind == TrainAction::None)
@@ -262,8 +314,11 @@ Lesson parse_lesson(const nlohmann::json& j, const std::string& where) {
     const nlohmann::json& steps = r.require_child("steps");
     if (!steps.is_array() || steps.empty()) r.fail("steps", "expected a non-empty array of steps");
     RunConfig current = l.run;  // settings carry over from step to step, as in the player
-    for (size_t i = 0; i < steps.size(); i++)
-        l.steps.push_back(parse_step(steps[i], where, "/steps/" + std::to_string(i), current));
+    std::vector<RunVariant> runs;  // and so do the side-by-side runs
+    for (size_t i = 0; i < steps.size(); i++) {
+        l.steps.push_back(parse_step(steps[i], where, "/steps/" + std::to_string(i), current, runs));
+        runs = l.steps.back().runs;
+    }
     r.finish();
     return l;
 }

@@ -20,7 +20,13 @@ struct Condition {
     int head = -1;        // attention only: -1 = any head
     std::string op = ">";  // > >= < <=
     double value = 0;
-    std::string describe() const;  // "val_accuracy > 0.9", "attention(previous_token, layer 0, head 1) > 0.5"
+    // Side-by-side runs (a step's "runs"): which run the metric is read from ("" = the primary run), and
+    // optionally a second run it is compared with: the value tested is then metric(run) - metric(versus)
+    // (combine "difference") or metric(run) / metric(versus) (combine "ratio"), both read at the same step.
+    std::string run, versus;
+    std::string combine = "difference";  // difference | ratio
+    // "val_accuracy > 0.9", "attention(previous_token, layer 0, head 1) > 0.5", "val_loss[MoE] - val_loss[dense] < 0"
+    std::string describe() const;
 };
 
 const std::vector<std::string>& condition_metrics();   // val_accuracy, val_loss, loss, accuracy, step, attention
@@ -62,13 +68,24 @@ struct TrainAction {
     Condition until;        // Until only
 };
 
+// One of the runs a step trains side by side: a label, and settings on top of the primary run's config
+// (the first run is the primary: its settings are the step's own, so it has none here).
+struct RunVariant {
+    std::string label;
+    std::vector<std::pair<std::string, nlohmann::json>> set;
+};
+
 struct LessonStep {
     std::string title;
     std::vector<std::string> paragraphs;
     std::vector<PanelSpec> panels;
     std::vector<KnobSpec> knobs;
     std::vector<std::pair<std::string, nlohmann::json>> set;  // settings applied when the step starts (resets the run)
-    bool reset = false;    // restart the run from its seed when the step starts (implied by "set")
+    bool reset = false;    // restart the run from its seed when the step starts (implied by "set" and "runs")
+    // Runs trained side by side from this step on ("runs" in the file; a step without it keeps the runs before
+    // it, "runs": [] goes back to one run). Empty: one run. Element 0 is the primary run.
+    std::vector<RunVariant> runs;
+    bool runs_given = false;  // the step has its own "runs" (else it inherits them)
     TrainAction train;
     std::vector<Observation> watch_for;
     std::vector<KnownGood> known_good;

@@ -66,38 +66,72 @@ HeadScore best_head(const std::string& pattern, const Snapshot& s, int layer, in
     return best;
 }
 
-double metric_value(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history) {
+// the metric from the history entries up to max_step (the last entry's step decides "now")
+static double metric_upto(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history, int max_step) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    if (c.metric == "step") return s.step;
+    size_t n = history.size();  // entries [0, n) are at or before max_step
+    while (n > 0 && history[n - 1].step > max_step) n--;
+    if (c.metric == "step") return std::min(s.step, max_step);
+    if (c.metric == "diverged") return s.error.empty() ? 0.0 : 1.0;
     if (c.metric == "attention") {
         if (s.attention.empty()) return nan;
         const HeadScore b = best_head(c.pattern, s, c.layer, c.head);
         return b.score < 0 ? nan : b.score;
     }
     if (c.metric == "val_accuracy" || c.metric == "val_loss") {
-        for (auto it = history.rbegin(); it != history.rend(); ++it)
-            if (it->val_loss >= 0) return c.metric == "val_loss" ? it->val_loss : it->val_accuracy;
+        for (size_t i = n; i-- > 0;)
+            if (history[i].val_loss >= 0) return c.metric == "val_loss" ? history[i].val_loss : history[i].val_accuracy;
         return nan;
     }
     if (c.metric == "loss" || c.metric == "accuracy") {
         // the mean of the last 10 steps: one batch is noisy
-        if (history.empty()) return nan;
-        const size_t n = std::min<size_t>(10, history.size());
+        if (n == 0) return nan;
+        const size_t k = std::min<size_t>(10, n);
         double sum = 0;
-        for (size_t i = history.size() - n; i < history.size(); i++)
-            sum += c.metric == "loss" ? history[i].nll : history[i].accuracy;
-        return sum / n;
+        for (size_t i = n - k; i < n; i++) sum += c.metric == "loss" ? history[i].nll : history[i].accuracy;
+        return sum / k;
     }
     return nan;
 }
 
-bool condition_holds(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history) {
-    const double v = metric_value(c, s, history);
+double metric_value(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history) {
+    return metric_upto(c, s, history, std::numeric_limits<int>::max());
+}
+
+static bool compare(const Condition& c, double v) {
     if (std::isnan(v)) return false;
     if (c.op == ">") return v > c.value;
     if (c.op == ">=") return v >= c.value;
     if (c.op == "<") return v < c.value;
     return v <= c.value;
 }
+
+bool condition_holds(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history) {
+    return compare(c, metric_value(c, s, history));
+}
+
+static const RunMetrics* find_run(const std::vector<RunMetrics>& runs, const std::string& label) {
+    if (runs.empty()) return nullptr;
+    if (label.empty()) return &runs[0];
+    for (const RunMetrics& r : runs)
+        if (r.label == label) return &r;
+    return nullptr;
+}
+
+double metric_value(const Condition& c, const std::vector<RunMetrics>& runs) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const RunMetrics* a = find_run(runs, c.run);
+    if (!a || !a->snap || !a->history) return nan;
+    if (c.versus.empty()) return metric_upto(c, *a->snap, *a->history, std::numeric_limits<int>::max());
+    const RunMetrics* b = find_run(runs, c.versus);
+    if (!b || !b->snap || !b->history) return nan;
+    // both at the same step: the one behind decides
+    const int common = std::min(a->history->empty() ? 0 : a->history->back().step, b->history->empty() ? 0 : b->history->back().step);
+    const double va = metric_upto(c, *a->snap, *a->history, common), vb = metric_upto(c, *b->snap, *b->history, common);
+    if (c.combine == "ratio") return vb == 0 ? nan : va / vb;
+    return va - vb;
+}
+
+bool condition_holds(const Condition& c, const std::vector<RunMetrics>& runs) { return compare(c, metric_value(c, runs)); }
 
 }  // namespace noam

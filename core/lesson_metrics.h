@@ -35,4 +35,15 @@ HeadScore best_head(const std::string& pattern, const Snapshot& s, int layer, in
 double metric_value(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history);
 bool condition_holds(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history);
 
+// The same on side-by-side runs: one entry per run, the primary first, labels as in the step's "runs".
+// c.run picks the run ("" = the primary); with c.versus the two runs are read at the lower of their steps
+// (the history after it is ignored) and combined as c.combine says.
+struct RunMetrics {
+    std::string label;
+    const Snapshot* snap = nullptr;
+    const std::vector<StepRecord>* history = nullptr;
+};
+double metric_value(const Condition& c, const std::vector<RunMetrics>& runs);
+bool condition_holds(const Condition& c, const std::vector<RunMetrics>& runs);
+
 }  // namespace noam

@@ -35,6 +35,9 @@ struct LessonRunResult {
 // The config a step runs with, given the config before it (applies its "set").
 RunConfig step_config(const RunConfig& before, const LessonStep& step, const std::string& where);
 
+// The config of a side-by-side run: the primary run's config with the variant's settings.
+RunConfig variant_config(const RunConfig& primary, const RunVariant& v, const std::string& where);
+
 // The run's step at which a step's training action is done, from the step it started at.
 int train_target(const TrainAction& a, int start_step);
 

@@ -107,6 +107,7 @@ void LiveRun::worker() {
                 case CommandKind::Pause: playing_ = false; pending = 0; break;
                 case CommandKind::StepOnce: pending += 1; break;
                 case CommandKind::StepN: pending += (int)c.value; break;
+                case CommandKind::StepTo: pending = std::max(0, (int)c.value - trainer_->step_count); break;
                 case CommandKind::SetLrScale: trainer_->lr_scale = c.value; break;
                 case CommandKind::SetStepsPerTick: steps_per_tick = std::max(1, (int)c.value); break;
                 case CommandKind::SetMaxStepsPerSecond: max_steps_per_second = std::max(0.0, c.value); break;

@@ -17,11 +17,11 @@
 
 namespace noam {
 
-enum class CommandKind { Play, Pause, StepOnce, StepN, Reset, SetLrScale, SetStepsPerTick, SetMaxStepsPerSecond, Quit };
+enum class CommandKind { Play, Pause, StepOnce, StepN, StepTo, Reset, SetLrScale, SetStepsPerTick, SetMaxStepsPerSecond, Quit };
 
 struct Command {
     CommandKind kind;
-    // StepN: n; Reset: seed; SetLrScale: multiplier; SetStepsPerTick: steps between snapshots;
+    // StepN: n; StepTo: train until the run's step is this (side-by-side runs stay level); Reset: seed; SetLrScale: multiplier; SetStepsPerTick: steps between snapshots;
     // SetMaxStepsPerSecond: a speed limit for watching slowly (0: as fast as the CPU goes)
     double value = 0;
 };

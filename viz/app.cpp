@@ -53,6 +53,7 @@
 #include "panel_stepper.h"
 #include "panel_summary.h"
 #include "panel_token_probs.h"
+#include "run_set.h"
 #include "run_view.h"
 #include "screenshot.h"
 #include "theme.h"
@@ -103,6 +104,7 @@ struct App {
     std::string ini_path;
 
     RunView run;
+    RunSet runs;                           // run and, in a lesson step with "runs", its side-by-side companions
     ControlsPanel controls;
     LossPanel loss;
     AttentionPanel attention;
@@ -499,6 +501,7 @@ int next_lesson_entry(const App& app) {
 
 void leave_lesson(App& app) {
     app.lesson_mode = false;
+    app.runs.clear_companions();  // outside a lesson the window trains one run
     app.loss.x_max = 0;
     app.force_layout = true;
     app.controls.on_toggle_play = nullptr;
@@ -611,7 +614,7 @@ void draw_lesson(App& app, float menu_h) {
         if (t == "controls") {
             app.controls.Draw(app.run, ui);
             if (app.controls.lr_scale != app.player.lr_scale) app.player.lr_scale = app.controls.lr_scale;
-        } else if (t == "loss") app.loss.Draw(app.run, ui);
+        } else if (t == "loss") app.loss.Draw(app.run, ui, &app.runs);
         else if (t == "attention") app.attention.Draw(app.run, ui);
         else if (t == "sample") app.sample.Draw(app.run, ui);
         else if (t == "summary") app.summary.Draw(app.run, ui);
@@ -661,6 +664,15 @@ nlohmann::json lesson_state(const App& app) {
         lj["knobs"] = nlohmann::json::array();
         for (const KnobSpec& k : st.knobs) lj["knobs"].push_back({{"setting", k.setting}, {"value", p.value_of(k.setting)}});
         lj["run_id"] = app.run.run_id;
+        lj["runs"] = nlohmann::json::array();  // the side-by-side runs (empty: one run)
+        if (app.runs.comparing())
+            for (size_t i = 0; i < app.runs.size(); i++) {
+                const RunView& v = app.runs.view(i);
+                lj["runs"].push_back({{"label", app.runs.label(i)},
+                                      {"step", v.step()},
+                                      {"val_loss", v.val_loss.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.val_loss.back())},
+                                      {"error", v.snap ? v.snap->error : std::string()}});
+            }
         lj["reload_error"] = p.reload_error;
         lj["error"] = p.error;
         lj["stepper_sub_step"] = stepper_shown(app) ? nlohmann::json(app.stepper.step + 1) : nlohmann::json(nullptr);
@@ -883,6 +895,7 @@ int run_loop(App& app) {
         ImGui::NewFrame();
 
         app.run.refresh();
+        app.runs.refresh_companions();
         if (app.run.snapshot_version != app.last_snapshot_version) {
             app.last_snapshot_version = app.run.snapshot_version;
             app.last_snapshot_change = app.now();
@@ -970,6 +983,8 @@ int run_loop(App& app) {
 
 int gui_main(const std::vector<std::string>& args) {
     App app;
+    app.runs.primary = &app.run;
+    app.player.attach(&app.runs);
     std::string error;
     if (!parse_gui_args(args, app.opt, error)) {
         std::fprintf(stderr, "%s\n", error.c_str());

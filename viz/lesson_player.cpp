@@ -30,10 +30,38 @@ bool LessonPlayer::same_config(const RunConfig& a, const RunConfig& b) {
     return run_config_to_json(a) == run_config_to_json(b);
 }
 
+namespace {
+
+// the step's side-by-side runs as one comparable string
+std::string runs_key(const std::vector<RunVariant>& runs) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const RunVariant& v : runs) j.push_back({v.label, v.set});
+    return j.dump();
+}
+
+}  // namespace
+
 bool LessonPlayer::start_run(const RunConfig& c, RunView& run) {
+    if (set_) set_->clear_companions();  // the old companions stop before the new runs start
     if (!run.start(c, false)) {
         error = "The run could not start: " + run.start_error;
         return false;
+    }
+    runs_key_.clear();
+    if (set_ && active()) {
+        // the step's side-by-side runs: the primary's config with each one's settings
+        const std::vector<RunVariant>& variants = step().runs;
+        std::vector<std::pair<std::string, RunConfig>> others;
+        std::string err;
+        try {
+            for (size_t k = 1; k < variants.size(); k++)
+                others.push_back({variants[k].label, variant_config(c, variants[k], lesson_->file)});
+        } catch (const std::exception& e) {
+            err = e.what();
+        }
+        if (err.empty()) set_->start_companions(variants.empty() ? "" : variants[0].label, others, err);
+        if (!err.empty()) error = "The runs side by side could not start: " + err;
+        runs_key_ = runs_key(variants);
     }
     cfg_ = c;
     cfg_version_++;
@@ -89,7 +117,7 @@ void LessonPlayer::go_to(int i, RunView& run) {
     } catch (const std::exception& e) {
         error = e.what();
     }
-    if (!same_config(want, cfg_)) start_run(want, run);
+    if (!same_config(want, cfg_) || runs_key(step().runs) != runs_key_) start_run(want, run);
     begin_step(run, false);
 }
 
@@ -115,7 +143,7 @@ void LessonPlayer::enter(int i, RunView& run, const RunConfig& before, bool new_
             return;
         }
         if (opening && lesson_->pretrain_steps > 0 && !st.reset) {
-            run.post(CommandKind::StepN, lesson_->pretrain_steps);
+            run.post(CommandKind::StepTo, lesson_->pretrain_steps);
             posted_end_ = lesson_->pretrain_steps;
             phase_ = StepPhase::Pretraining;
             return;
@@ -132,7 +160,7 @@ void LessonPlayer::enter(int i, RunView& run, const RunConfig& before, bool new_
 
 void LessonPlayer::begin_step(RunView& run, bool train, int start) {
     const LessonStep& st = step();
-    start_ = start >= 0 ? start : run.step();
+    start_ = start >= 0 ? start : level(run);
     target_ = train ? train_target(st.train, start_) : start_;
     until_met_ = !train || st.train.kind != TrainAction::Until;
     budget_end_ = target_;
@@ -142,7 +170,7 @@ void LessonPlayer::begin_step(RunView& run, bool train, int start) {
     phase_ = StepPhase::Idle;
     if (run.valid()) {
         evaluate(run);
-        last_eval_version_ = run.snapshot_version;
+        last_eval_version_ = set_ ? set_->snapshot_version() : run.snapshot_version;
     }
     if (train) continue_training(run);
 }
@@ -168,8 +196,10 @@ bool LessonPlayer::observations_done(int now) const {
     return true;
 }
 
+int LessonPlayer::level(const RunView& run) const { return set_ && set_->comparing() ? set_->common_step() : run.step(); }
+
 bool LessonPlayer::step_done(const RunView& run) const {
-    const int now = run.step();
+    const int now = level(run);
     if (!run.valid() || !run.snap->error.empty()) return true;
     return (action_done(now) && observations_done(now)) || now >= budget_end_;
 }
@@ -190,7 +220,7 @@ int LessonPlayer::next_stop(int now) const {
 }
 
 void LessonPlayer::continue_training(RunView& run) {
-    const int now = run.step();
+    const int now = level(run);
     if (step_done(run)) {
         phase_ = step().train.kind == TrainAction::None ? StepPhase::Idle : StepPhase::Done;
         posted_end_ = -1;
@@ -198,7 +228,7 @@ void LessonPlayer::continue_training(RunView& run) {
         return;
     }
     const int stop = next_stop(now);
-    run.post(CommandKind::StepN, stop - now);
+    run.post(CommandKind::StepTo, stop);  // and the side-by-side runs: all stop at the same step
     posted_end_ = stop;
     phase_ = StepPhase::Training;
 }
@@ -227,6 +257,8 @@ void LessonPlayer::follow_foreign_run(RunView& run) {
     // a run the player did not start (the setup panel's Apply) or a reset (the controls' Reset): the step
     // goes on from the run's step, without training of its own
     if (run.run_id != my_run_id_ && run.live) {
+        if (set_) set_->clear_companions();  // they were the player's: they compared with the old run
+        runs_key_.clear();
         my_run_id_ = run.run_id;
         seen_generation_ = run.generation;
         cfg_ = run.config();
@@ -247,10 +279,11 @@ void LessonPlayer::update(RunView& run) {
         if (!run.training_now()) begin_step(run, true);
         return;
     }
-    if (!run.valid() || run.snapshot_version == last_eval_version_) return;
-    last_eval_version_ = run.snapshot_version;
+    const uint64_t version = set_ ? set_->snapshot_version() : run.snapshot_version;
+    if (!run.valid() || version == last_eval_version_) return;
+    last_eval_version_ = version;
     if (phase_ == StepPhase::Pretraining) {
-        if (run.step() >= lesson_->pretrain_steps || !run.snap->error.empty()) begin_step(run, true);
+        if (level(run) >= lesson_->pretrain_steps || !run.snap->error.empty()) begin_step(run, true);
         return;
     }
     evaluate(run);
@@ -259,8 +292,8 @@ void LessonPlayer::update(RunView& run) {
             if (run.step() < posted_end_) run.post(CommandKind::Pause);
             phase_ = StepPhase::Done;
             posted_end_ = -1;
-            done_at_ = run.step();
-        } else if (run.step() >= posted_end_) {
+            done_at_ = level(run);
+        } else if (level(run) >= posted_end_) {
             continue_training(run);  // a segment is over: the next one
         }
     }
@@ -270,23 +303,31 @@ void LessonPlayer::update(RunView& run) {
 
 void LessonPlayer::evaluate(const RunView& run) {
     if (!run.valid()) return;
-    const Snapshot& s = *run.snap;
     const LessonStep& st = step();
-    const int now = s.step;
-    if (!until_met_ && st.train.kind == TrainAction::Until && now >= start_ &&
-        condition_holds(st.train.until, s, run.history))
+    const int now = level(run);
+    // every run's latest numbers (one run: just this one), for conditions on side-by-side runs
+    std::vector<RunMetrics> runs;
+    if (set_ && set_->comparing()) {
+        for (size_t i = 0; i < set_->size(); i++) {
+            const RunView& v = set_->view(i);
+            runs.push_back({set_->label(i), v.snap.get(), &v.history});
+        }
+    } else {
+        runs.push_back({"", run.snap.get(), &run.history});
+    }
+    if (!until_met_ && st.train.kind == TrainAction::Until && now >= start_ && condition_holds(st.train.until, runs))
         until_met_ = true;
     for (size_t k = 0; k < st.watch_for.size(); k++) {
         const Observation& o = st.watch_for[k];
         ObservationState& r = ticks_[index_][k];
-        r.value = metric_value(o.when, s, run.history);
+        r.value = metric_value(o.when, runs);
         if (r.met || r.closed || now < start_) continue;
         // checked at every snapshot up to the budget's end, and once at the first snapshot at or past it
         // (the training stops there, so that is the end itself); at_end ones only there
         const int end = end_of(o);
         if (now >= end) r.closed = true;
         if (o.at_end && now < end) continue;
-        if (condition_holds(o.when, s, run.history)) {
+        if (condition_holds(o.when, runs)) {
             r.met = true;
             r.met_at = now;
         }

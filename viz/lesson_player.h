@@ -20,6 +20,7 @@
 
 #include "lesson.h"
 #include "lesson_runner.h"
+#include "run_set.h"
 #include "run_view.h"
 
 namespace noam::viz {
@@ -64,6 +65,10 @@ public:
     std::string error;          // the last action's error (a knob's ConfigError, a run that would not start)
     std::string reload_error;   // the file on disk does not load; the previous version keeps running
     float lr_scale = 1.0f;      // the live learning-rate multiplier (shared with the controls panel)
+
+    // The side-by-side runs of a step's "runs" live in this set (its primary is the run passed to the actions);
+    // without one, a lesson trains its primary run only.
+    void attach(RunSet* set) { set_ = set; }
 
     // ---- actions
     // Opens a lesson at step start_index: the settings of the steps before it, then the step's entry.
@@ -121,6 +126,7 @@ private:
     bool observations_done(int now) const;
     bool step_done(const RunView& run) const;
     int next_stop(int now) const;
+    int level(const RunView& run) const;  // the step every run has reached (the run's own step when alone)
 
     std::shared_ptr<const Lesson> lesson_;
     int index_ = 0;
@@ -133,6 +139,8 @@ private:
     uint64_t my_run_id_ = 0;      // the run this player started (another one: the setup panel applied)
     int seen_generation_ = -1;    // the run's reset counter (a reset: the controls panel's Reset)
     uint64_t last_eval_version_ = ~0ull;
+    RunSet* set_ = nullptr;
+    std::string runs_key_;        // the side-by-side runs now running (their labels and settings)
 };
 
 }  // namespace noam::viz

@@ -12,7 +12,7 @@
 
 namespace noam::viz {
 
-void LossPanel::Draw(RunView& run, UiContext& ui) {
+void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
     if (!ImGui::Begin("Loss###loss", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
@@ -44,7 +44,22 @@ void LossPanel::Draw(RunView& run, UiContext& ui) {
     const ImU32 val_col = pack_rgba(series_color(1));
     const ImU32 acc_col = pack_rgba(series_color(2));
     std::vector<PlotSeries> series;
-    if (show_accuracy) {
+    const bool comparing = set && set->comparing();
+    if (comparing) {
+        compare_smoothed_.resize(set->size());
+        for (size_t i = 0; i < set->size(); i++) {
+            const RunView& v = set->view(i);
+            const ImU32 col = set->color(i);
+            const std::string& who = set->label(i);
+            if (show_accuracy) {
+                series.push_back({who + " validation accuracy", v.val_steps.data(), v.val_accuracy.data(), v.val_accuracy.size(), col, 2.0f, true, true, true});
+                continue;
+            }
+            ema_smooth(v.loss.data(), v.loss.size(), smoothing, compare_smoothed_[i]);
+            series.push_back({who + " train", v.steps.data(), compare_smoothed_[i].data(), v.loss.size(), (col & 0x00FFFFFF) | 0x90000000, 1.5f, false, true, true});
+            series.push_back({who + " validation", v.val_steps.data(), v.val_loss.data(), v.val_loss.size(), col, 2.5f, true, true, true});
+        }
+    } else if (show_accuracy) {
         series.push_back({"train accuracy", run.steps.data(), run.accuracy.data(), run.accuracy.size(), (acc_col & 0x00FFFFFF) | 0x55000000, 1.0f, false, false, true});
         series.push_back({"validation accuracy", run.val_steps.data(), run.val_accuracy.data(), run.val_accuracy.size(), val_col, 2.0f, true, true, true});
     } else {
@@ -85,6 +100,13 @@ void LossPanel::Draw(RunView& run, UiContext& ui) {
         return;
     }
     std::vector<PlotSeries> lr{{"learning rate", run.steps.data(), run.lr.data(), run.lr.size(), pack_rgba(series_color(3)), 2.0f, false, false, true}};
+    if (comparing) {
+        lr.clear();
+        for (size_t i = 0; i < set->size(); i++) {
+            const RunView& v = set->view(i);
+            lr.push_back({set->label(i), v.steps.data(), v.lr.data(), v.lr.size(), set->color(i), 2.0f, false, false, true});
+        }
+    }
     PlotOptions lo;
     lo.y_label = "learning rate";
     lo.x_label = "step";

@@ -1,9 +1,11 @@
 // Panel "Loss": training loss (raw and smoothed) and validation loss against the step, with a log-y
-// toggle and a smoothing slider; the learning rate on its own small plot underneath.
+// toggle and a smoothing slider; the learning rate on its own small plot underneath. Side-by-side runs
+// share the plots, one colour per run.
 #pragma once
 #include <vector>
 
 #include "line_plot.h"
+#include "run_set.h"
 #include "run_view.h"
 #include "ui_context.h"
 
@@ -21,7 +23,11 @@ struct LossPanel {
     float smoothed_w_ = -1;
     float axis_w_ = 0;             // y-label width of both plots last frame: their x axes line up
 
-    void Draw(RunView& run, UiContext& ui);
+    std::vector<std::vector<float>> compare_smoothed_;  // scratch: each side-by-side run's smoothed loss
+
+    // With side-by-side runs (set->comparing()), one smoothed training curve and one validation curve per run,
+    // in the run's colour, named by its label.
+    void Draw(RunView& run, UiContext& ui, const RunSet* set = nullptr);
 };
 
 }  // namespace noam::viz

@@ -20,14 +20,47 @@ void RunSet::refresh_companions() {
     for (auto& c : companions) c->view.refresh();
 }
 
-void RunSet::post_companions(CommandKind k, double value) {
-    for (auto& c : companions) c->view.post(k, value);
+bool RunSet::start_companions(const std::string& label, const std::vector<std::pair<std::string, RunConfig>>& runs,
+                              std::string& error) {
+    clear_companions();
+    for (const auto& [name, cfg] : runs) {
+        auto c = std::make_unique<Companion>();
+        c->label = name;
+        if (!c->view.start(cfg, false)) {
+            error = "the run \"" + name + "\" could not start: " + c->view.start_error;
+            clear_companions();
+            return false;
+        }
+        companions.push_back(std::move(c));
+    }
+    primary_label = companions.empty() ? "" : label;
+    if (primary) {
+        primary->followers.clear();
+        for (auto& c : companions) primary->followers.push_back(&c->view);
+    }
+    return true;
+}
+
+void RunSet::clear_companions() {
+    if (primary) primary->followers.clear();
+    companions.clear();  // each LiveRun's destructor stops and joins its worker
+    primary_label.clear();
 }
 
 int RunSet::common_step() const {
     int s = primary ? primary->step() : 0;
-    for (const auto& c : companions) s = std::min(s, c->view.step());
+    for (const auto& c : companions) {
+        const RunView& v = c->view;
+        if (v.snap && !v.snap->error.empty()) continue;
+        s = std::min(s, v.step());
+    }
     return s;
+}
+
+uint64_t RunSet::snapshot_version() const {
+    uint64_t v = primary ? primary->snapshot_version : 0;
+    for (const auto& c : companions) v += c->view.snapshot_version;
+    return v;
 }
 
 }  // namespace noam::viz

@@ -36,11 +36,17 @@ struct RunSet {
 
     // the companions only (the app refreshes the primary itself, once per frame)
     void refresh_companions();
-    // the same command to every companion (the primary's commands go through the player or the controls)
-    void post_companions(CommandKind k, double value = 0);
-    void clear_companions() { companions.clear(); primary_label.clear(); }
-    // the lowest step any member has reached (comparisons are fair only up to there)
+    // Starts the companions: one per (label, config); the primary follows with primary_label. Every command
+    // posted to the primary reaches them too (play, pause, step to, reset with the same seed, speed).
+    // False with error set if one would not start (then there are none).
+    bool start_companions(const std::string& primary_label, const std::vector<std::pair<std::string, RunConfig>>& runs,
+                          std::string& error);
+    void clear_companions();
+    // the lowest step of the runs still training (a run that stopped itself no longer holds the others back):
+    // comparisons are fair only up to there
     int common_step() const;
+    // +1 whenever any member has a new snapshot
+    uint64_t snapshot_version() const;
 };
 
 }  // namespace noam::viz

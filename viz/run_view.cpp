@@ -79,6 +79,7 @@ void RunView::refresh() {
 
 void RunView::post(CommandKind k, double value) {
     if (live) live->post({k, value});
+    for (RunView* f : followers) f->post(k, value);
 }
 
 bool RunView::training_now() const {

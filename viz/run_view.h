@@ -31,7 +31,9 @@ struct RunView {
     bool start(const RunConfig& cfg, bool play);
     // Once per frame, before drawing.
     void refresh();
+    // to this run and to its followers (side-by-side runs: see run_set.h)
     void post(CommandKind k, double value = 0);
+    std::vector<RunView*> followers;
 
     bool valid() const { return live && snap; }
     bool playing() const { return snap && snap->playing; }

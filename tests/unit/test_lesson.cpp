@@ -14,6 +14,8 @@
 #include "json_reader.h"
 #include "lesson.h"
 #include "lesson_metrics.h"
+#include "lesson_runner.h"
+#include "trainer.h"
 
 using namespace noam;
 namespace fs = std::filesystem;
@@ -142,4 +144,35 @@ TEST(Lessons, TheReadmeExampleIsAValidLesson) {
     const size_t end = doc.find("```", start);
     const Lesson l = parse_lesson(parse_json_text(doc.substr(start, end - start), "README example"), "README example");
     EXPECT_EQ(l.id, "my-first-lesson");
+}
+
+// Side-by-side runs: every run trains the same steps, a companion is exactly the run its config would give
+// alone (training on threads of their own changes nothing), and conditions compare runs at the same step.
+TEST(LessonRunner, SideBySideRunsTrainLikeSeparateRuns) {
+    const Lesson l = load_lesson(std::string(NOAM_TEST_DATA) + "/lessons/compare_runs.json");
+    ASSERT_EQ(l.steps[0].runs.size(), 2u);
+    EXPECT_EQ(l.steps[1].runs.size(), 2u) << "a step without \"runs\" keeps the runs before it";
+    EXPECT_TRUE(l.steps[2].runs.empty()) << "\"runs\": [] goes back to one run";
+    EXPECT_EQ(l.steps[0].watch_for[0].when.describe(), "val_loss[Adam] - val_loss[SGD] < -0.1");
+
+    std::vector<std::string> lines;
+    const LessonRunResult r = run_lesson_headless(l, [&](const std::string& s) { lines.push_back(s); });
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_EQ(r.steps.size(), 3u);
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(r.steps[0].end_step, 200);
+    EXPECT_EQ(r.steps[1].end_step, 220);
+
+    // the ratio observation, recomputed from two separate runs
+    const RunConfig adam = step_config(l.run, l.steps[0], l.file);
+    const RunConfig sgd = variant_config(adam, l.steps[0].runs[1], l.file);
+    Trainer a(adam), b(sgd);
+    for (int i = 0; i < 200; i++) {
+        ASSERT_TRUE(a.step());
+        ASSERT_TRUE(b.step());
+    }
+    const double ratio = b.history.back().val_loss / a.history.back().val_loss;
+    EXPECT_GT(ratio, 1.05);
+    EXPECT_NEAR(r.steps[0].observations[1].last_value, ratio, 1e-6 * ratio)
+        << "the companion trained on its own thread must match the same config trained alone";
 }

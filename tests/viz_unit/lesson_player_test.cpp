@@ -13,6 +13,7 @@
 #include "lesson.h"
 #include "lesson_player.h"
 #include "panel_lesson_step.h"
+#include "run_set.h"
 #include "run_view.h"
 
 using namespace noam;
@@ -330,4 +331,56 @@ TEST(LessonPlayer, MovingOnWhileAStepTrainsStartsTheNextFromWhereTheRunStopped) 
     EXPECT_GE(p.start_step(), 10);
     EXPECT_LT(p.start_step(), 2000);
     EXPECT_EQ(run.step(), p.start_step() + 5);
+}
+
+// A step's "runs": the companions start with the step, train exactly the same steps as the primary (Step To
+// reaches them too), versus conditions compare them, a step without "runs" keeps them, "runs": [] drops them,
+// and a run started elsewhere (the setup panel) drops them too.
+TEST(LessonPlayer, SideBySideRunsTrainTogetherAndCompare) {
+    json fast = {{"optim.lr", 0.01}};
+    json two_runs = json::array({{{"label", "slow"}}, {{"label", "fast"}, {"set", fast}}});
+    json faster = {{"text", "the faster rate is ahead"},
+                   {"when", {{"metric", "loss"}, {"run", "fast"}, {"versus", "slow"}, {"op", "<"}, {"value", 0}}},
+                   {"at_end", true}};
+    auto l = make_lesson(json::array({step("compare", {{"runs", two_runs}, {"train", {{"for_steps", 37}}},
+                                                       {"watch_for", json::array({faster})}}),
+                                      step("same runs", {{"train", {{"for_steps", 5}}}}),
+                                      step("one run", {{"runs", json::array()}, {"train", {{"for_steps", 3}}}})}));
+    RunView run;
+    RunSet set;
+    set.primary = &run;
+    LessonPlayer p;
+    p.attach(&set);
+    p.open(l, run);
+    ASSERT_TRUE(p.error.empty()) << p.error;
+    ASSERT_EQ(set.size(), 2u);
+    EXPECT_EQ(set.label(0), "slow");
+    EXPECT_EQ(set.label(1), "fast");
+    EXPECT_FLOAT_EQ(set.view(1).config().optim.lr, 0.01f);
+    auto frame_all = [&] { set.refresh_companions(); };
+    ASSERT_TRUE(play_until(p, run, [&] { frame_all(); return p.phase() == StepPhase::Done; })) << "step " << run.step();
+    frames_for(p, run, 100);
+    set.refresh_companions();
+    EXPECT_EQ(run.step(), 37);
+    EXPECT_EQ(set.view(1).step(), 37) << "the companion stops at the same step";
+    EXPECT_TRUE(p.observations()[0].met);
+    EXPECT_EQ(p.observations()[0].met_at, 37);
+
+    p.next(run);
+    EXPECT_EQ(set.size(), 2u) << "a step without runs keeps them";
+    ASSERT_TRUE(play_until(p, run, [&] { frame_all(); return p.phase() == StepPhase::Done; }));
+    frames_for(p, run, 100);
+    set.refresh_companions();
+    EXPECT_EQ(set.view(1).step(), 42);
+
+    p.next(run);
+    EXPECT_EQ(set.size(), 1u) << "\"runs\": [] goes back to one run";
+    EXPECT_TRUE(run.followers.empty());
+
+    p.go_to(0, run);
+    EXPECT_EQ(set.size(), 2u) << "going back to a step with runs brings them back";
+    run.start(p.config(), false);  // another panel starts a run of its own
+    set.refresh_companions();
+    p.update(run);
+    EXPECT_EQ(set.size(), 1u);
 }
