@@ -5,13 +5,45 @@
 #include <cmath>
 #include <sstream>
 
+#include <unistd.h>
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace noam {
 
+// About how many bytes a run of this config allocates: weights, gradients and two optimizer arrays per parameter,
+// and the activations one batch keeps for the backward pass. An estimate (within a factor of about 2), only to
+// refuse a config that cannot fit before trying to allocate it.
+double estimate_run_bytes(const RunConfig& c) {
+    const ModelConfig& m = c.model;
+    const double D = m.d_model, F = m.d_ff, L = m.n_layers, V = std::max(m.vocab_size, 256);
+    const double B = c.train.batch_size, T = m.seq_len, H = m.n_heads;
+    const double params = V * D * 2 + T * D + L * (4 * D * D + 3 * D * F + 4 * D);
+    const double activations = B * T * (L * (16 * D + 6 * F + 3 * H * T) + 4 * V);
+    return 4.0 * (4 * params + activations);
+}
+
+static double physical_memory_bytes() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? (double)pages * (double)page : 0.0;
+}
+
 Trainer::Trainer(const RunConfig& config) : cfg(config) {
+    const double need = estimate_run_bytes(cfg), have = physical_memory_bytes();
+    if (have > 0 && need > 0.75 * have) {
+        auto gb = [](double bytes) {
+            char buf[64];
+            if (bytes >= 1e12) std::snprintf(buf, sizeof buf, "%.0f TB", bytes / 1e12);
+            else std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+            return std::string(buf);
+        };
+        throw ConfigError("/model: this run needs about " + gb(need) + " of memory (the model, and a batch of " +
+                          std::to_string(cfg.train.batch_size) + " x " + std::to_string(cfg.model.seq_len) +
+                          "), more than this machine's " + gb(have) +
+                          ": make d_model, d_ff, n_layers, seq_len or train.batch_size smaller");
+    }
 #ifdef _OPENMP
     if (cfg.train.threads > 0) omp_set_num_threads(cfg.train.threads);
 #endif

@@ -31,6 +31,9 @@ struct EvalResult {
     int count = 0;
 };
 
+// About how many bytes a run of the config allocates (weights, gradients, optimizer state, activations).
+double estimate_run_bytes(const RunConfig& c);
+
 struct Trainer {
     RunConfig cfg;
     std::unique_ptr<Dataset> data;
