@@ -137,6 +137,11 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& where
         const size_t p = msg.find("syntax error");
         throw ConfigError(where + ":" + std::to_string(line) + ":" + std::to_string(col) + ": malformed JSON: " +
                           (p != std::string::npos ? msg.substr(p) : msg));
+    } catch (const nlohmann::json::exception& e) {
+        // e.g. out_of_range 406, "number overflow parsing '1e999'" (found by fuzz/fuzz_config.cpp)
+        std::string msg = e.what();
+        const size_t p = msg.find("] ");
+        throw ConfigError(where + ": malformed JSON: " + (p != std::string::npos ? msg.substr(p + 2) : msg));
     }
 }
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages NoamLab needs, only when one is missing.
 #   tools/install-deps.sh run    build + run the app
-#   tools/install-deps.sh test   also what the tests need (GoogleTest, Xvfb, xdotool, benchmark)
+#   tools/install-deps.sh test   also what the tests need (GoogleTest, Xvfb, xdotool, benchmark, clang + libFuzzer)
 set -euo pipefail
 what=${1:-run}
 pkgs=(g++ make cmake pkg-config libimgui-dev libstb-dev libglfw3-dev nlohmann-json3-dev libgl-dev
       libgl1-mesa-dri fonts-dejavu-core fonts-wqy-microhei fortunes-min fortunes-zh)
 if [ "$what" = test ]; then
-  pkgs+=(libgtest-dev libbenchmark-dev xvfb xauth xdotool python3)
+  pkgs+=(libgtest-dev libbenchmark-dev xvfb xauth xdotool python3 clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
