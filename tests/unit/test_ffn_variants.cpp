@@ -7,6 +7,8 @@
 #include "config.h"
 #include "ffn.h"
 #include "json_reader.h"
+#include "snapshot.h"
+#include "trainer.h"
 #include "transformer.h"
 
 using namespace noam;
@@ -171,5 +173,47 @@ TEST(FfnVariants, BadFfnSettingsNameTheirPath) {
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("lesson.json: /steps/0/set: setting model.ffn_match_params = 3"), std::string::npos)
             << e.what();
+    }
+}
+
+// capture_watched's [FFN activations] block: the gate act(x W) and the product act(x W) * (x V) of every layer,
+// recomputed here from the FFN's own cache of x W and x V for the watched example.
+TEST(FfnVariants, SnapshotCapturesTheWatchedExamplesFfnActivations) {
+    for (const char* kind : {"relu", "swiglu"}) {
+        RunConfig c = parse(std::string(R"({"ffn": ")") + kind + R"(", "d_model": 16, "n_heads": 2, "n_layers": 2, "d_ff": 24, "seq_len": 12})");
+        c.train.batch_size = 2;
+        Trainer tr(c);
+        for (int i = 0; i < 3; i++) tr.step();
+        Snapshot s;
+        capture_watched(tr, s);
+        const int H = c.model.ffn_hidden();
+        EXPECT_EQ(s.ffn_kind, kind);
+        EXPECT_EQ(s.ffn_hidden, H);
+        ASSERT_EQ(s.ffn_gate.size(), (size_t)2 * s.T * H);
+        const bool gated = std::string(kind) == "swiglu";
+        EXPECT_EQ(s.ffn_gated, gated);
+        ASSERT_EQ(s.ffn_product.size(), gated ? s.ffn_gate.size() : 0u);
+        size_t zeros = 0, negative_inputs = 0;
+        for (int l = 0; l < 2; l++) {
+            const FFN& f = tr.model->blocks[l].ffn;  // still holds the watched example's forward
+            for (size_t i = 0; i < (size_t)s.T * H; i++) {
+                const float a = f.a[i], g = s.ffn_gate[l * s.T * H + i];
+                if (gated) {
+                    EXPECT_FLOAT_EQ(g, a / (1.0f + std::exp(-a)));                        // swish(x W)
+                    EXPECT_FLOAT_EQ(s.ffn_product[l * s.T * H + i], g * f.u[i]);           // * (x V)
+                } else {
+                    EXPECT_EQ(g, a > 0 ? a : 0.0f);                                       // max(0, x W1 + b1)
+                }
+                zeros += g == 0.0f;
+                negative_inputs += a <= 0.0f;
+            }
+        }
+        // ReLU: every unit with a non-positive input is an exact zero (about half at this early stage);
+        // Swish is zero only at exactly 0
+        if (gated) EXPECT_EQ(zeros, 0u);
+        else {
+            EXPECT_EQ(zeros, negative_inputs);
+            EXPECT_GT(zeros, s.ffn_gate.size() / 5);
+        }
     }
 }
