@@ -9,6 +9,7 @@
 
 #include "colormap.h"
 #include "format.h"
+#include "histogram_plot.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -25,57 +26,6 @@ void value_range(const float* v, size_t n, float& lo, float& hi) {
             hi = std::max(hi, v[i]);
         }
     if (hi - lo < 1e-6f) hi = lo + 1e-6f;
-}
-
-// Bars of h in a rect, an x axis with nice ticks, a y axis in "share of the values"; a dashed line at x = 0.
-void draw_histogram(const char* id, const Histogram& h, ImVec2 size, ImU32 color, const char* x_label) {
-    const Palette& pal = palette();
-    ImGui::PushID(id);
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    size.x = std::max(size.x, 80.0f);
-    size.y = std::max(size.y, 60.0f);
-    ImGui::InvisibleButton("##hist", size);
-    const bool hovered = ImGui::IsItemHovered();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    ImFont* font = ImGui::GetFont();
-    const float sfs = ImGui::GetFontSize() * 0.85f;
-    const float left = 6, bottom = sfs * 2 + 10;
-    const ImVec2 a(p0.x + left, p0.y + 4), b(p0.x + size.x - 6, p0.y + size.y - bottom);
-    dl->AddRectFilled(a, b, pal.plot_bg);
-    dl->AddRect(a, b, pal.plot_border);
-    const int nb = (int)h.counts.size();
-    const int most = std::max(1, *std::max_element(h.counts.begin(), h.counts.end()));
-    AxisMap ax{h.lo, h.hi, a.x, b.x, false};
-    const float bw = (b.x - a.x) / nb;
-    for (int i = 0; i < nb; i++) {
-        if (h.counts[i] == 0) continue;
-        const float top = b.y - (b.y - a.y - 4) * h.counts[i] / most;
-        dl->AddRectFilled(ImVec2(a.x + i * bw + 0.5f, top), ImVec2(a.x + (i + 1) * bw - 0.5f, b.y), color);
-    }
-    if (h.lo < 0 && h.hi > 0) {  // x = 0, dashed
-        const float x0 = ax.to_px(0.0);
-        for (float y = a.y; y < b.y; y += 8) dl->AddLine(ImVec2(x0, y), ImVec2(x0, std::min(b.y, y + 4)), pal.axis_text);
-    }
-    const Ticks t = nice_ticks(h.lo, h.hi, 6);
-    for (double v : t.values) {
-        const float x = ax.to_px(v);
-        const std::string s = format_tick(v, t.decimals);
-        const float w = font->CalcTextSizeA(sfs, 1e9f, 0, s.c_str()).x;
-        dl->AddLine(ImVec2(x, b.y), ImVec2(x, b.y + 4), pal.axis_text);
-        dl->AddText(font, sfs, ImVec2(std::clamp(x - w / 2, p0.x, p0.x + size.x - w), b.y + 5), pal.axis_text, s.c_str());
-    }
-    const float lw = font->CalcTextSizeA(sfs, 1e9f, 0, x_label).x;
-    dl->AddText(font, sfs, ImVec2(a.x + (b.x - a.x - lw) / 2, b.y + sfs + 8), pal.text_dim, x_label);
-    if (hovered && h.counted > 0) {
-        const float mx = ImGui::GetIO().MousePos.x;
-        const int i = std::clamp((int)((mx - a.x) / bw), 0, nb - 1);
-        const double w = (h.hi - h.lo) / nb;
-        ImGui::BeginTooltip();
-        ImGui::Text("[%.3g, %.3g): %d values (%.1f%%)", h.lo + i * w, h.lo + (i + 1) * w, h.counts[i],
-                    100.0 * h.counts[i] / std::max<size_t>(1, h.total));
-        ImGui::EndTooltip();
-    }
-    ImGui::PopID();
 }
 
 }  // namespace
@@ -129,7 +79,7 @@ void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
     const float w = s.ffn_gated ? (avail.x - gap) / 2 : avail.x;
     const std::string gate_label = s.ffn_gated ? "gate act(x·W)" : "act(x·W1)";
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    draw_histogram("gate", gate, ImVec2(w, avail.y), pack_rgba(series_color(0), 0.9f), gate_label.c_str());
+    HistogramPlot("gate", gate, ImVec2(w, avail.y), pack_rgba(series_color(0), 0.9f), gate_label.c_str());
     if (ui.regions) ui.regions->record("ffn_gate_hist", {p0.x, p0.y, w, avail.y});
     if (s.ffn_gated) {
         ImGui::SameLine(0, gap);
@@ -137,7 +87,7 @@ void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
         const double prod_zero = (double)product.zeros / std::max<size_t>(1, product.total);
         char label[96];
         std::snprintf(label, sizeof label, "product act(x·W)·(x·V)   (%.1f%% zeros)", 100.0 * prod_zero);
-        draw_histogram("product", product, ImVec2(w, avail.y), pack_rgba(series_color(1), 0.9f), label);
+        HistogramPlot("product", product, ImVec2(w, avail.y), pack_rgba(series_color(1), 0.9f), label);
         if (ui.regions) ui.regions->record("ffn_product_hist", {p1.x, p1.y, w, avail.y});
     }
     ImGui::End();
