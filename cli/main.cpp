@@ -15,6 +15,7 @@ static const char* kUsage =
     "  (none)                     open the window on the first lesson\n"
     "  gui [LESSON|CONFIG] [flags] open the window on a lesson, or on a free run of a config (noamlab gui --help)\n"
     "  train CONFIG [flags]       train headless, print progress, write the history (noamlab train --help)\n"
+    "  race CONFIG [flags]        train variants x seeds (ReLU vs SwiGLU ...), compare (noamlab race --help)\n"
     "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
     "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
     "  check LESSON.json...       validate lesson files\n"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "gui") return noam::viz::gui_main(rest);
     if (cmd == "train") return noam::cli::guarded(cmd, noam::cli::cmd_train, rest);
+    if (cmd == "race") return noam::cli::guarded(cmd, noam::cli::cmd_race, rest);
     if (cmd == "dump") return noam::cli::guarded(cmd, noam::cli::cmd_dump, rest);
     if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
     if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);

@@ -45,7 +45,10 @@ static ModelConfig parse_model(const nlohmann::json& j, const std::string& where
     m.causal = r.get_bool("causal", m.causal);
     m.scale_attention = r.get_bool("scale_attention", m.scale_attention);
     parse_ffn_kind(r.get_choice("ffn", "relu", ffn_names()), m.ffn);
-    m.ffn_bias = r.get_bool("ffn_bias", m.ffn_bias);
+    // The GLU paper (after T5) drops the biases. A knob or race that changes model.ffn keeps the run's ffn_bias
+    // (with_setting writes it out): one setting changes at a time, and every kind compared has the same biases.
+    m.ffn_bias = r.get_bool("ffn_bias", !is_gated(m.ffn));
+    m.ffn_match_params = r.get_bool("ffn_match_params", m.ffn_match_params);
     m.init_scale = (float)r.get_number("init_scale", m.init_scale, 0.0, 100.0);
     r.finish();
     return m;
@@ -184,7 +187,7 @@ nlohmann::json run_config_to_json(const RunConfig& c) {
                   {"positions", to_string(m.positions)}, {"tie_embeddings", m.tie_embeddings},
                   {"scale_embeddings", m.scale_embeddings}, {"causal", m.causal},
                   {"scale_attention", m.scale_attention}, {"ffn", to_string(m.ffn)}, {"ffn_bias", m.ffn_bias},
-                  {"init_scale", m.init_scale}};
+                  {"ffn_match_params", m.ffn_match_params}, {"init_scale", m.init_scale}};
     j["data"] = {{"task", c.data.task}, {"digits", c.data.digits}, {"val_fraction", c.data.val_fraction}};
     if (!c.data.corpus.empty()) j["data"]["corpus"] = c.data.corpus;
     const OptimConfig& o = c.optim;

@@ -31,10 +31,14 @@ struct ModelConfig {
     bool causal = true;
     bool scale_attention = true;   // divide attention scores by sqrt(d_k)
     FfnKind ffn = FfnKind::ReLU;
-    bool ffn_bias = true;          // the 2017 FFN has biases; the GLU paper's variants do not
+    bool ffn_bias = true;          // the 2017 FFN has biases; the GLU paper's variants do not (a config file's
+                                   // default: true for the ungated kinds, false for the gated ones)
+    bool ffn_match_params = true;  // gated kinds: hidden size glu_matched_hidden(d_ff) = round(2/3 d_ff), so the
+                                   // FFN has the ReLU FFN's parameter count; false: hidden size d_ff
     float init_scale = 1.0f;       // linear weights ~ N(0, (init_scale^2) / fan_in)
     int kv_heads() const { return n_kv_heads > 0 ? n_kv_heads : n_heads; }
     int head_dim() const { return d_model / n_heads; }
+    int ffn_hidden() const { return ffn_match_params && is_gated(ffn) ? glu_matched_hidden(d_ff) : d_ff; }
 };
 
 enum class Schedule { Constant, Noam, Cosine };

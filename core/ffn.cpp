@@ -85,6 +85,21 @@ float ffn_activation_grad(FfnKind k, float z) {
     return 0.0f;
 }
 
+int glu_matched_hidden(int d_ff) { return std::max(1, (int)std::lround(2.0 * d_ff / 3.0)); }
+
+size_t ffn_param_count(FfnKind k, int d, int hidden, bool bias) {
+    const size_t in = (size_t)d * hidden + (bias ? hidden : 0);  // x W (+ b), once more for x V when gated
+    const size_t out = (size_t)hidden * d + (bias ? d : 0);      // h W2 (+ b2)
+    return (is_gated(k) ? 2 : 1) * in + out;
+}
+
+std::string describe_ffn_hidden(FfnKind k, int d, int d_ff, int hidden, bool bias) {
+    if (hidden == d_ff) return "";
+    const long diff = (long)ffn_param_count(k, d, hidden, bias) - (long)ffn_param_count(FfnKind::ReLU, d, d_ff, bias);
+    return "d_ff " + std::to_string(d_ff) + " -> " + std::to_string(hidden) + " (2/3 for " + to_string(k) +
+           "'s three matrices; " + (diff > 0 ? "+" : "") + std::to_string(diff) + " params per layer vs the relu FFN)";
+}
+
 void FFN::declare(ParamStore& ps, const std::string& name, FfnKind k, int d, int hidden, bool bias) {
     kind = k;
     d_model = d;

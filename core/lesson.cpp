@@ -22,7 +22,7 @@ const std::vector<std::string>& attention_patterns() {
 const std::vector<std::string>& panel_kinds() {
     static const std::vector<std::string> k = {"controls", "loss", "attention_grid", "attention", "sample",
                                                "summary", "setup", "stepper", "positions", "schedule",
-                                               "token_probs"};
+                                               "token_probs", "activations", "ffn_gates", "ffn_params"};
     return k;
 }
 
@@ -120,6 +120,21 @@ static PanelSpec parse_panel(const nlohmann::json& j, const std::string& where, 
     if (const auto* o = r.child("options")) {
         if (!o->is_object()) r.fail("options", "expected an object, got " + json_type_name(*o));
         p.options = *o;
+        if (p.kind == "activations") {  // {"kinds": ["relu", "swiglu", ...]}: the FFN kinds to plot
+            ObjectReader opt(*o, where, path + "/options");
+            if (const auto* kinds = opt.child("kinds")) {
+                if (!kinds->is_array() || kinds->empty())
+                    opt.fail("kinds", "expected a non-empty array of FFN kinds, got " + json_type_name(*kinds));
+                for (size_t i = 0; i < kinds->size(); i++) {
+                    FfnKind k;
+                    if (!(*kinds)[i].is_string() || !parse_ffn_kind((*kinds)[i].get<std::string>(), k))
+                        config_fail(where, path + "/options/kinds/" + std::to_string(i),
+                                    "expected an FFN kind (relu, gelu, gelu_erf, swish, squared_relu, glu, bilinear, "
+                                    "reglu, geglu, swiglu), got " + (*kinds)[i].dump());
+                }
+            }
+            opt.finish();
+        }
     }
     if (p.kind == "attention" && (p.layer < 0 || p.head < 0))
         r.fail(p.layer < 0 ? "layer" : "head", "the attention panel shows one head: give its layer and head");

@@ -1,6 +1,8 @@
 // Filling a snapshot's watched-example fields from a trainer.
 #include "snapshot.h"
 
+#include <algorithm>
+
 #include "trainer.h"
 
 namespace noam {
@@ -36,6 +38,22 @@ void capture_watched(Trainer& tr, Snapshot& s) {
             for (int t = 0; t < w.T; t++)
                 for (int j = 0; j < w.T; j++)
                     s.attention[(((size_t)l * s.n_heads + h) * w.T + t) * w.T + j] = tr.watched_attention(l, h, t, j);
+
+    // ---- [FFN activations] each block's FFN cached a = x W (and h = act(a) * u) in the forward pass above
+    const FfnKind kind = m.cfg.ffn;
+    const int H = m.cfg.ffn_hidden();
+    const size_t per_layer = (size_t)w.T * H;
+    s.ffn_kind = to_string(kind);
+    s.ffn_gated = is_gated(kind);
+    s.ffn_hidden = H;
+    s.ffn_gate.resize(s.n_layers * per_layer);
+    s.ffn_product.resize(s.ffn_gated ? s.n_layers * per_layer : 0);
+    for (int l = 0; l < s.n_layers; l++) {
+        const FFN& f = m.blocks[l].ffn;
+        for (size_t i = 0; i < per_layer; i++) s.ffn_gate[l * per_layer + i] = ffn_activation(kind, f.a[i]);
+        if (s.ffn_gated) std::copy(f.h.begin(), f.h.begin() + per_layer, s.ffn_product.begin() + l * per_layer);
+    }
+    // ---- end [FFN activations]
 }
 
 }  // namespace noam

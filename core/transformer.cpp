@@ -17,7 +17,7 @@ void Block::declare(ParamStore& ps, int index, const ModelConfig& cfg) {
     attn.declare(ps, name + ".attn", cfg.d_model, cfg.n_heads, cfg.kv_heads(), cfg.causal);
     attn.scale_scores = cfg.scale_attention;
     norm2.declare(ps, name + ".norm2", cfg.norm, cfg.d_model);
-    ffn.declare(ps, name + ".ffn", cfg.ffn, cfg.d_model, cfg.d_ff, cfg.ffn_bias);
+    ffn.declare(ps, name + ".ffn", cfg.ffn, cfg.d_model, cfg.ffn_hidden(), cfg.ffn_bias);
 }
 
 void Block::reserve(int max_B, int max_T) {
@@ -196,7 +196,7 @@ void TransformerLM::backward() {
 }
 
 double TransformerLM::flops_per_token_forward() const {
-    const double D = cfg.d_model, F = cfg.d_ff, V = cfg.vocab_size, Tm = cfg.seq_len;
+    const double D = cfg.d_model, F = cfg.ffn_hidden(), V = cfg.vocab_size, Tm = cfg.seq_len;
     const double hd = cfg.head_dim(), H = cfg.n_heads, KV = cfg.kv_heads();
     const double ffn_mats = is_gated(cfg.ffn) ? 3.0 : 2.0;
     double per_layer = 2.0 * D * (H * hd + 2.0 * KV * hd) + 2.0 * H * hd * D  // q, k, v, o projections
@@ -226,6 +226,9 @@ ModelSummary summarize(const TransformerLM& model) {
         s.parts.back().params += p.size;
         s.total_params += p.size;
     }
+    const ModelConfig& m = model.cfg;
+    s.ffn_hidden = m.ffn_hidden();
+    s.ffn_note = describe_ffn_hidden(m.ffn, m.d_model, m.d_ff, s.ffn_hidden, m.ffn_bias);
     s.flops_per_token_forward = model.flops_per_token_forward();
     s.flops_per_token_train = 3.0 * s.flops_per_token_forward;
     return s;

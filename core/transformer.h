@@ -78,6 +78,8 @@ struct ModelSummary {
     };
     std::vector<Part> parts;
     size_t total_params = 0;
+    int ffn_hidden = 0;                   // the FFN's hidden size (2/3 d_ff for the gated kinds when matched)
+    std::string ffn_note;                 // how d_ff became ffn_hidden ("" when equal): describe_ffn_hidden
     double flops_per_token_forward = 0;   // 2 per multiply-add
     double flops_per_token_train = 0;     // forward + backward, about 3x forward
 };

@@ -41,8 +41,11 @@
 #include "layout.h"
 #include "lesson_library.h"
 #include "lesson_player.h"
+#include "panel_activations.h"
 #include "panel_attention.h"
 #include "panel_controls.h"
+#include "panel_ffn_gates.h"
+#include "panel_ffn_params.h"
 #include "panel_lesson_list.h"
 #include "panel_lesson_step.h"
 #include "panel_loss.h"
@@ -123,6 +126,9 @@ struct App {
     PositionsPanel positions;
     SchedulePanel schedule;
     TokenProbsPanel token_probs;
+    ActivationsPanel activations;
+    FfnGatesPanel ffn_gates;
+    FfnParamsPanel ffn_params;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
     double next_watch_poll = 0, next_library_poll = 0;
@@ -412,7 +418,8 @@ struct PanelKindInfo {
 const PanelKindInfo kPanelKinds[] = {
     {"controls", 1.0f, 440},  {"loss", 1.0f, 250},       {"schedule", 0.9f, 200},    {"attention_grid", 1.5f, 220},
     {"attention", 1.6f, 280}, {"sample", 0.7f, 200},     {"token_probs", 0.5f, 130}, {"summary", 0.8f, 200},
-    {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},
+    {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},   {"activations", 1.3f, 280},
+    {"ffn_gates", 1.1f, 230}, {"ffn_params", 0.8f, 190},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
@@ -546,6 +553,13 @@ void sync_step_panels(App& app) {
         for (const PanelSpec& p : step.panels) {
             if (p.kind == "attention") app.attention.select(p.layer, p.head);
             if (p.kind == "loss") app.loss.log_y = p.log_y;
+            if (p.kind == "activations") {
+                std::vector<std::string> kinds;
+                if (p.options.contains("kinds"))
+                    for (const auto& k : p.options.at("kinds")) kinds.push_back(k.get<std::string>());
+                app.activations.set_kinds(kinds);
+            }
+            if (p.kind == "ffn_gates") app.ffn_gates.layer = std::max(0, p.layer);
         }
         app.attention.show_grid = grid || !one;
         app.attention.show_focus = one;  // the grid alone fills its panel (a click on a map enlarges it)
@@ -623,6 +637,9 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "positions") app.positions.Draw(app.run, ui);
         else if (t == "schedule") app.schedule.Draw(app.run, ui, has_preview ? &preview : nullptr);
         else if (t == "token_probs") app.token_probs.Draw(app.run, ui);
+        else if (t == "activations") app.activations.Draw(app.run, ui);
+        else if (t == "ffn_gates") app.ffn_gates.Draw(app.run, ui);
+        else if (t == "ffn_params") app.ffn_params.Draw(app.runs, ui);
     }
 }
 

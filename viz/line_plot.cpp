@@ -58,7 +58,7 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
     }
     if (!(xlo <= xhi)) { xlo = 0; xhi = 1; }
     if (xhi - xlo < 1e-9) xhi = xlo + 1;
-    const Range yr = auto_range({&extremes}, opt.log_y, 0.06);
+    const Range yr = opt.fixed_y ? Range{opt.y_lo, opt.y_hi} : auto_range({&extremes}, opt.log_y, 0.06);
 
     // ---- frame: margins from the tick labels
     const Ticks yt = opt.log_y ? log_ticks(yr.lo, yr.hi, opt.max_y_ticks) : nice_ticks(yr.lo, yr.hi, opt.max_y_ticks);

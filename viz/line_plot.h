@@ -40,6 +40,8 @@ struct PlotOptions {
     const char* mark_label = nullptr;   // written beside the marker, at the top
     bool fixed_x = false;               // use x_lo..x_hi instead of the data's range
     double x_lo = 0, x_hi = 1;
+    bool fixed_y = false;               // use y_lo..y_hi instead of the data's range (lines are clipped to it)
+    double y_lo = 0, y_hi = 1;
 };
 
 struct PlotResult {

@@ -82,6 +82,7 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
                       m.norm == NormKind::LayerNorm ? "LayerNorm" : "RMSNorm", to_string(m.positions));
         (void)kv;
         arch = buf;
+        if (!ms.ffn_note.empty()) arch += " · FFN " + ms.ffn_note;  // how d_ff became the gated FFN's hidden size
     }
     ImGui::PushFont(ui.fonts->heading);
     ImGui::TextUnformatted(format_count(ms.total_params).c_str());

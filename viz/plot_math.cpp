@@ -214,6 +214,28 @@ void decimate_minmax(const float* x, const float* y, size_t n, double x_lo, doub
     }
 }
 
+Histogram histogram(const float* v, size_t n, double lo, double hi, int bins, bool skip_zeros) {
+    Histogram h;
+    h.lo = lo;
+    h.hi = hi > lo ? hi : lo + 1;
+    h.counts.assign(std::max(1, bins), 0);
+    const double width = (h.hi - h.lo) / h.counts.size();
+    for (size_t i = 0; i < n; i++) {
+        const float x = v[i];
+        if (!std::isfinite(x)) continue;
+        h.total++;
+        if (x == 0.0f) {
+            h.zeros++;
+            if (skip_zeros) continue;
+        }
+        if (x < h.lo || x > h.hi) continue;
+        const long b = std::min((long)h.counts.size() - 1, (long)((x - h.lo) / width));
+        h.counts[b]++;
+        h.counted++;
+    }
+    return h;
+}
+
 long nearest_index(const float* x, size_t n, double xq) {
     if (n == 0) return -1;
     const float* it = std::lower_bound(x, x + n, (float)xq);

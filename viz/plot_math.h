@@ -58,6 +58,17 @@ void ema_smooth(const float* y, size_t n, float weight, std::vector<float>& out)
 void decimate_minmax(const float* x, const float* y, size_t n, double x_lo, double x_hi, int buckets,
                      std::vector<float>& out_x, std::vector<float>& out_y);
 
+// A histogram of the finite values of v over `bins` equal bins of [lo, hi] (hi's edge inclusive; values outside
+// are not counted). skip_zeros leaves exact zeros out and counts them in *zeros (ReLU's silent units).
+struct Histogram {
+    double lo = 0, hi = 1;
+    std::vector<int> counts;
+    size_t counted = 0;   // values in the bins
+    size_t zeros = 0;     // exact zeros (counted in the bins unless skip_zeros)
+    size_t total = 0;     // values looked at
+};
+Histogram histogram(const float* v, size_t n, double lo, double hi, int bins, bool skip_zeros);
+
 // Index of the point whose x is nearest to xq in an ascending series; -1 if n == 0.
 long nearest_index(const float* x, size_t n, double xq);
 

@@ -7,20 +7,11 @@
 set -euo pipefail
 BIN=$1
 SRC=$2
-command -v xvfb-run >/dev/null || { echo "FAIL: xvfb-run is missing (apt-get install xvfb xauth)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 LESSON="$SRC/lessons/aiayn-3-multi-head.json"
 
-gui() {  # gui NAME ARGS...: runs the window, fails with its output on a non-zero exit
-    local name=$1; shift
-    set +e
-    XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui "$@" \
-        --screenshot "$tmp/$name.png" --layout-out "$tmp/$name.json" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    local rc=$?
-    set -e
-    if [ $rc -ne 0 ]; then echo "FAIL: noamlab gui $* exited with $rc"; cat "$tmp/$name.out" "$tmp/$name.err"; exit 1; fi
-}
+source "$SRC/tests/gui/lib.bash"  # gui NAME ARGS...
 
 # a JSON assertion on a layout file: check NAME 'python expression over j' 'message'
 check() {

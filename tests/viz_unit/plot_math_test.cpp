@@ -181,3 +181,16 @@ TEST(FormatTick, ReadableLabels) {
     EXPECT_EQ(format_tick(1e-5, 5), "1e-05");
     EXPECT_EQ(format_tick(2500000, 0), "2.5M");
 }
+
+TEST(Histogram, CountsZerosAndEdges) {
+    const float v[] = {0.0f, 0.0f, 0.1f, 0.5f, 0.99f, 1.0f, -1.0f, 2.0f, NAN};
+    // [0, 1] in 4 bins: 0.1 -> bin 0, 0.5 -> bin 2, 0.99 and 1.0 (the inclusive top edge) -> bin 3
+    const Histogram h = histogram(v, 9, 0.0, 1.0, 4, true);
+    EXPECT_EQ(h.total, 8u);  // NaN is not a value
+    EXPECT_EQ(h.zeros, 2u);
+    EXPECT_EQ(h.counted, 4u);  // -1 and 2 fall outside
+    EXPECT_EQ(h.counts, (std::vector<int>{1, 0, 1, 2}));
+    const Histogram with_zeros = histogram(v, 9, 0.0, 1.0, 4, false);
+    EXPECT_EQ(with_zeros.counts[0], 3);
+    EXPECT_EQ(with_zeros.counted, 6u);
+}
