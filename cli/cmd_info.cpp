@@ -1,4 +1,4 @@
-// noamlab info: what a saved run file holds (its header, checked: the whole file is read and its checksum verified).
+// noamlab info: what a saved run file holds, after the checks --resume makes (checksum, header, fit to the model).
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -12,9 +12,10 @@ namespace noam::cli {
 static const char* kHelp =
     "usage: noamlab info RUN.noamrun [--json]\n"
     "\n"
-    "Checks a saved run (noamlab train --save) and prints what it holds: format version, checksum, step,\n"
-    "history length, model, data, optimizer and the full config. A damaged, truncated or newer file gets one\n"
-    "line naming the problem and exit code 2.\n"
+    "Checks a saved run (noamlab train --save) as --resume would (checksum, header, and that its config builds\n"
+    "a model and optimizer its arrays fit) and prints what it holds: format version, checksum, step, history\n"
+    "length, model, data, optimizer and the full config. A damaged, truncated, newer or mismatched file gets\n"
+    "one line naming the problem and exit code 2.\n"
     "  --json   print the file's header (config, step, random-number states, arrays ...) as JSON instead\n";
 
 int cmd_info(const std::vector<std::string>& argv) {

@@ -226,10 +226,10 @@ static std::string hex(uint32_t x) {
 
 // The arrays the header lists (name, type, count); their bytes must fill the space between header and CRC.
 static std::vector<std::tuple<std::string, std::string, size_t>> header_arrays(const nlohmann::json& h,
-                                                                                 const std::string& path,
-                                                                                 size_t file_bytes) {
+                                                                                 const std::string& path) {
     const nlohmann::json* a = h.is_object() && h.contains("arrays") ? &h["arrays"] : nullptr;
     if (!a || !a->is_array()) config_fail(path, "header/arrays", "missing (expected the list of arrays)");
+    if (a->size() > (1u << 20)) config_fail(path, "header/arrays", "more than 2^20 arrays");  // sums cannot overflow
     std::vector<std::tuple<std::string, std::string, size_t>> out;
     for (size_t i = 0; i < a->size(); i++) {
         const std::string at = "header/arrays/" + std::to_string(i);
@@ -239,7 +239,7 @@ static std::vector<std::tuple<std::string, std::string, size_t>> header_arrays(c
         const nlohmann::json& count = r.require_child("count");
         if (!count.is_number_unsigned() && !(count.is_number_integer() && count.get<int64_t>() >= 0))
             r.fail("count", "expected a whole number of elements");
-        if (count.get<size_t>() > file_bytes / 4) r.fail("count", "more elements than the file has bytes");
+        if (count.get<uint64_t>() > (uint64_t(1) << 40)) r.fail("count", "more than 2^40 elements");
         out.emplace_back(name, type, count.get<size_t>());
     }
     return out;
@@ -278,7 +278,7 @@ static DecodedRun decode(const std::string& path) {
         if (!h.is_discarded()) {
             size_t expected = kFrameBytes + header_bytes;
             try {
-                for (const auto& [name, type, count] : header_arrays(h, path, n)) expected += count * 4;
+                for (const auto& [name, type, count] : header_arrays(h, path)) expected += count * 4;
             } catch (const ConfigError&) {
                 expected = 0;
             }
@@ -293,7 +293,7 @@ static DecodedRun decode(const std::string& path) {
     d.header = h;
 
     // -- the arrays fill the space between header and checksum exactly --
-    const auto arrays = header_arrays(h, path, n);
+    const auto arrays = header_arrays(h, path);
     size_t array_bytes = 0;
     for (const auto& [name, type, count] : arrays) array_bytes += count * 4;
     if (array_bytes != n - kFrameBytes - header_bytes)
@@ -413,7 +413,7 @@ static void check_fits(const DecodedRun& d, const Trainer& tr, const std::string
         file_fail(path, "the data differs from the saved run's: the file has " + d.data_name + " with " +
                             std::to_string(utf8_length(d.symbols)) + " symbols, the config now gives " +
                             tr.data->name() + " with " + std::to_string(tr.data->tokenizer().size()) +
-                            " (did the corpus file change?)");
+                            " (a corpus file that changed?)");
     const ParamStore& ps = tr.model->params;
     for (size_t i = 0; i < std::max(d.params.size(), ps.params.size()); i++) {
         if (i >= d.params.size())
@@ -453,8 +453,8 @@ static void apply(DecodedRun& d, Trainer& tr) {
     tr.data_rng = d.data_rng;
 }
 
-std::unique_ptr<Trainer> load_run(const std::string& path) {
-    DecodedRun d = decode(path);
+// The trainer the file's config builds, checked to fit the file's state (not yet restored).
+static std::unique_ptr<Trainer> build_trainer(const DecodedRun& d, const std::string& path) {
     std::unique_ptr<Trainer> tr;
     try {
         tr = std::make_unique<Trainer>(d.cfg);
@@ -462,6 +462,12 @@ std::unique_ptr<Trainer> load_run(const std::string& path) {
         file_fail(path, std::string("its config no longer builds: ") + e.what());
     }
     check_fits(d, *tr, path);
+    return tr;
+}
+
+std::unique_ptr<Trainer> load_run(const std::string& path) {
+    DecodedRun d = decode(path);
+    std::unique_ptr<Trainer> tr = build_trainer(d, path);
     apply(d, *tr);
     return tr;
 }
@@ -502,6 +508,7 @@ void restore_run(Trainer& tr, const std::string& path) {
 
 RunFileInfo read_run_info(const std::string& path) {
     const DecodedRun d = decode(path);
+    build_trainer(d, path);  // everything load_run checks
     RunFileInfo info;
     info.version = d.version;
     info.checksum = d.checksum;

@@ -38,7 +38,8 @@ std::unique_ptr<Trainer> load_run(const std::string& path);
 // aside: it does not change results); otherwise RunFileError names the differences. On any error tr is unchanged.
 void restore_run(Trainer& tr, const std::string& path);
 
-// What `noamlab info` prints: the checked header of a run file (the whole file is read and its checksum verified).
+// What `noamlab info` prints: the header of a run file, after every check load_run makes (the whole file is read,
+// its checksum verified, and the model its config builds must fit the saved weights and optimizer state).
 struct RunFileInfo {
     uint32_t version = 0;
     uint32_t checksum = 0;      // the CRC-32 stored in (and verified against) the file
