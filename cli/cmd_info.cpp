@@ -10,16 +10,18 @@
 namespace noam::cli {
 
 static const char* kHelp =
-    "usage: noamlab info RUN.noamrun [--json]\n"
+    "usage: noamlab info RUN.noamrun [--json] [--replay]\n"
     "\n"
     "Checks a saved run (noamlab train --save) as --resume would (checksum, header, and that its config builds\n"
     "a model and optimizer its arrays fit) and prints what it holds: format version, checksum, step, history\n"
     "length, model, data, optimizer and the full config. A damaged, truncated, newer or mismatched file gets\n"
     "one line naming the problem and exit code 2.\n"
-    "  --json   print the file's header (config, step, random-number states, arrays ...) as JSON instead\n";
+    "  --json   print the file's header (config, step, random-number states, arrays ...) as JSON instead\n"
+    "  --replay also retrain the run from its config and seed and compare every step's numbers, the weights,\n"
+    "           the optimizer state and the data position with the file's, bit for bit; exit 1 if they differ\n";
 
 int cmd_info(const std::vector<std::string>& argv) {
-    Args a = parse_args("info", argv, {}, {"--json"});
+    Args a = parse_args("info", argv, {}, {"--json", "--replay"});
     if (a.has("--help")) {
         std::fputs(kHelp, stdout);
         return 0;
@@ -46,6 +48,15 @@ int cmd_info(const std::vector<std::string>& argv) {
     std::printf("optimizer: %s, lr %g (%s schedule), %zu state floats\n", info.optimizer.c_str(), c.optim.lr,
                 to_string(c.optim.schedule), info.state_floats);
     std::printf("config:    %s\n", run_config_to_json(c).dump().c_str());
+    if (!a.has("--replay")) return 0;
+    std::fflush(stdout);
+    const ReplayResult r = replay_run(path);
+    if (!r.same) {
+        std::printf("replay:    differs: %s\n", r.difference.c_str());
+        return 1;
+    }
+    std::printf("replay:    %d steps retrained from seed %llu match the saved history, weights, optimizer state and "
+                "data position bit for bit\n", r.steps, (unsigned long long)c.train.seed);
     return 0;
 }
 

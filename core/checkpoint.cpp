@@ -1,6 +1,6 @@
 // Run files: encoding (header + arrays + CRC-32), decoding with a check for every way a file can be wrong (in the
 // order: frame, version, length, checksum, header, fit to the model), and restoring a Trainer.
-// Sections: CRC-32 | the pieces of the header | encode | decode | fit and restore | info.
+// Sections: CRC-32 | the pieces of the header | encode | decode | fit and restore | replay | info.
 #include "checkpoint.h"
 
 #include <array>
@@ -502,6 +502,54 @@ void restore_run(Trainer& tr, const std::string& path) {
     }
     check_fits(d, tr, path);
     apply(d, tr);
+}
+
+// ==== replay ====
+
+static bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+ReplayResult replay_run(const std::string& path) {
+    const DecodedRun d = decode(path);
+    std::unique_ptr<Trainer> tr = build_trainer(d, path);
+    ReplayResult res;
+    auto differ = [&res](const std::string& what) {
+        res.same = false;
+        res.difference = what;
+        return res;
+    };
+    for (const StepRecord& want : d.history) {
+        if (!tr->step()) return differ("step " + std::to_string(tr->step_count + 1) + " stopped: " + tr->error);
+        res.steps = tr->step_count;
+        const StepRecord& got = tr->history.back();
+        if (got.step != want.step)
+            return differ("the file's history has step " + std::to_string(want.step) + " where the replay is at " +
+                          std::to_string(got.step));
+        for (const HistoryColumn& c : kHistoryColumns) {
+            if (c.field == &StepRecord::tokens_per_sec) continue;  // wall-clock
+            if (!same_bits(got.*c.field, want.*c.field)) {
+                std::ostringstream s;
+                s.precision(9);
+                s << "step " << want.step << ": " << c.name << " is " << want.*c.field << " in the file, "
+                  << got.*c.field << " replayed";
+                if (c.field == &StepRecord::lr) s << " (was the learning-rate knob turned during the run?)";
+                return differ(s.str());
+            }
+        }
+    }
+    if (tr->step_count != d.step)
+        return differ("the file is at step " + std::to_string(d.step) + " but its history has " +
+                      std::to_string(d.history.size()) + " steps");
+    const std::vector<float>& w = tr->model->params.values;
+    for (size_t i = 0; i < w.size(); i++)
+        if (!same_bits(w[i], d.weights[i])) return differ("weight " + std::to_string(i) + " differs after the last step");
+    const std::vector<float*> state = tr->optim->state_buffers();
+    for (size_t k = 0; k < state.size(); k++)
+        for (size_t i = 0; i < d.state[k].size(); i++)
+            if (!same_bits(state[k][i], d.state[k][i]))
+                return differ("optimizer state array " + std::to_string(k) + " differs after the last step");
+    if (std::memcmp(tr->data_rng.s, d.data_rng.s, sizeof d.data_rng.s) != 0)
+        return differ("the data position differs after the last step");
+    return res;
 }
 
 // ==== info ====

@@ -55,6 +55,17 @@ struct RunFileInfo {
 };
 RunFileInfo read_run_info(const std::string& path);
 
+// The run file as a recording: a fresh trainer of the file's config and seed retrains the saved steps, and every
+// step's record (wall-clock tokens/s aside), then the weights, the optimizer state and the data position are
+// compared with the file's, bit for bit. A difference is named: the first step that differs and how, e.g. when
+// the learning-rate knob was turned during the run (the history records its effect, the lr, not the knob).
+struct ReplayResult {
+    bool same = true;
+    int steps = 0;           // steps retrained
+    std::string difference;  // the first difference, when !same
+};
+ReplayResult replay_run(const std::string& path);
+
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320; the one zlib.crc32 and PNG use) of n bytes.
 uint32_t crc32(const void* data, size_t n);
 

@@ -37,6 +37,7 @@ expect 0 "stopped at the requested step.*saved to" -- "$BIN" train "$TINY" --thr
 expect 0 "checksum 0x[0-9a-f]{8} OK"  -- "$BIN" info "$tmp/r.noamrun"
 expect 0 "step: +3 of 8 \(history of 3 steps\)" -- "$BIN" info "$tmp/r.noamrun"
 expect 0 '"step": 3'                  -- "$BIN" info "$tmp/r.noamrun" --json
+expect 0 "replay: +3 steps retrained from seed 3 match" -- "$BIN" info "$tmp/r.noamrun" --replay
 expect 0 "resuming .*r.noamrun at step 3" -- "$BIN" train --resume "$tmp/r.noamrun" --threads 1 --out "$tmp/resumed.json"
 if same_history "$tmp/full.json" "$tmp/resumed.json"; then pass; else fail "the resumed history differs from the uninterrupted one"; fi
 # resumed in two legs, on two threads, saving every 2 steps and at the end

@@ -239,6 +239,28 @@ TEST(SavedRun, TheCommittedRunFileLoads) {
     EXPECT_TRUE(tr->finished());
 }
 
+// The file as a recording: retraining from its config and seed gives its history and state; a run whose
+// learning-rate knob was turned does not replay, and the step where it shows is named.
+TEST(SavedRun, ReplaysFromTheSeedAndNamesTheFirstDifference) {
+    TempDir dir;
+    Trainer tr(tiny_config(8));
+    run_until(tr, 6);
+    save_run(tr, dir.file("plain.noamrun"));
+    const ReplayResult same = replay_run(dir.file("plain.noamrun"));
+    EXPECT_TRUE(same.same) << same.difference;
+    EXPECT_EQ(same.steps, 6);
+
+    Trainer knob(tiny_config(8));
+    run_until(knob, 3);
+    knob.lr_scale = 0.25;
+    run_until(knob, 6);
+    save_run(knob, dir.file("knob.noamrun"));
+    const ReplayResult differs = replay_run(dir.file("knob.noamrun"));
+    EXPECT_FALSE(differs.same);
+    EXPECT_EQ(differs.steps, 4);
+    EXPECT_NE(differs.difference.find("step 4: lr is"), std::string::npos) << differs.difference;
+}
+
 // A save that fails half way (the disk fills) leaves the previous save whole and no temporary file behind.
 TEST(SavedRun, ASaveThatFailsHalfWayKeepsThePreviousFile) {
     TempDir dir;
