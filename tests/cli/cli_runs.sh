@@ -11,15 +11,7 @@ fails=0; passes=0
 fail() { echo "FAIL: $*"; fails=$((fails+1)); }
 pass() { passes=$((passes+1)); }
 
-# expect CODE PATTERN -- command...: exit code CODE, output matching PATTERN, one line of stderr for code 2
-expect() {
-  local code=$1 pattern=$2; shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
-  local lines; lines=$(wc -l <"$tmp/err")
-  if [ "$got" -ne "$code" ] || ! grep -qE -- "$pattern" "$tmp/out" "$tmp/err" || { [ "$code" -eq 2 ] && [ "$lines" -gt 1 ]; }; then
-    fail "$* -> exit $got (want $code), stderr $lines lines, want /$pattern/"; sed 's/^/    /' "$tmp/err" | head -5
-  else pass; fi
-}
+. "$SRC/tests/cli/lib/expect.sh"
 
 # same_history A.json B.json: the histories of two --out files agree in every field but wall-clock tokens/s
 same_history() {
