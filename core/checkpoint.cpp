@@ -3,6 +3,7 @@
 // Sections: CRC-32 | the pieces of the header | encode | decode | fit and restore | replay | info.
 #include "checkpoint.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <tuple>
 
 #include <sys/stat.h>
 
