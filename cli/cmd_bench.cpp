@@ -18,8 +18,8 @@
 #endif
 
 #include "args.h"
+#include "atomic_file.h"
 #include "commands.h"
-#include "output.h"
 #include "matmul.h"
 #include "trainer.h"
 
@@ -325,7 +325,7 @@ int cmd_bench(const std::vector<std::string>& argv) {
         out["train"] = measure_training(thread_counts, quick);
     set_threads(thread_counts.back());
     if (a.has("--json")) {
-        write_output_file(a.get("--json", ""), out.dump(1) + "\n");
+        write_file_atomic(a.get("--json", ""), out.dump(1) + "\n");
     }
     return 0;
 }

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "args.h"
+#include "atomic_file.h"
 #include "commands.h"
-#include "output.h"
 #include "trainer.h"
 
 namespace noam::cli {
@@ -58,7 +58,7 @@ int cmd_dump(const std::vector<std::string>& argv) {
     j["nll"] = s.nll;
     j["grads"] = grads;
     const std::string out = a.get("--out", "");
-    write_output_file(out, j.dump());
+    write_file_atomic(out, j.dump());
     std::fprintf(stderr, "noamlab dump: %zu parameters in %zu tensors, loss %.6f, written to %s\n", m.num_params(),
                  m.params.params.size(), s.loss, out.c_str());
     return 0;

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "args.h"
+#include "atomic_file.h"
 #include "commands.h"
-#include "output.h"
 #include "lesson_runner.h"
 
 namespace noam::cli {
@@ -99,7 +99,7 @@ int cmd_lesson(const std::vector<std::string>& argv) {
                                               {"met_at_step", o.met_at_step}, {"last_value", o.last_value}});
             j["steps"].push_back(js);
         }
-        write_output_file(a.get("--json", ""), j.dump(1) + "\n");
+        write_file_atomic(a.get("--json", ""), j.dump(1) + "\n");
     }
     std::fprintf(stderr, "lesson %s: %s in %.1f s\n", lesson.id.c_str(), r.ok() ? "every observation held" : "FAILED", secs);
     return r.ok() ? 0 : 1;

@@ -8,7 +8,7 @@
 
 #include "args.h"
 #include "commands.h"
-#include "output.h"
+#include "atomic_file.h"
 #include "race.h"
 
 namespace noam::cli {
@@ -97,7 +97,7 @@ int cmd_race(const std::vector<std::string>& argv) {
     if (!json_out.empty()) {
         nlohmann::json j = race_to_json(r);
         j["config"] = run_config_to_json(base);
-        write_output_file(json_out, j.dump(1));
+        write_file_atomic(json_out, j.dump(1));
     }
     for (const auto& e : r.entries)
         if (e.finished < (int)e.runs.size()) return 1;

@@ -16,6 +16,8 @@ static const char* kUsage =
     "  gui [LESSON|CONFIG] [flags] open the window on a lesson, or on a free run of a config (noamlab gui --help)\n"
     "  train CONFIG [flags]       train headless, print progress, write the history (noamlab train --help)\n"
     "  race CONFIG [flags]        train variants x seeds (ReLU vs SwiGLU ...), compare (noamlab race --help)\n"
+    "  train --resume RUN [flags] continue a run saved with train --save, exactly where it stopped\n"
+    "  info RUN.noamrun           check a saved run and print what it holds (step, model, optimizer, config)\n"
     "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
     "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
     "  check LESSON.json...       validate lesson files\n"
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
     if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);
     if (cmd == "lesson") return noam::cli::guarded(cmd, noam::cli::cmd_lesson, rest);
+    if (cmd == "info") return noam::cli::guarded(cmd, noam::cli::cmd_info, rest);
     std::fprintf(stderr, "noamlab: unknown command '%s' (see noamlab help)\n", cmd.c_str());
     return 2;
 }

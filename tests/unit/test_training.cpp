@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 
+#include "same_history.h"
 #include "trainer.h"
 
 using namespace noam;
@@ -49,16 +49,7 @@ static std::vector<StepRecord> run_steps(RunConfig cfg, int steps, int threads) 
     return tr.history;
 }
 
-static void expect_same_history(const std::vector<StepRecord>& a, const std::vector<StepRecord>& b) {
-    ASSERT_EQ(a.size(), b.size());
-    for (size_t i = 0; i < a.size(); i++) {
-        // bit-for-bit: compare the float bits, not within a tolerance (tokens/s is wall-clock and excluded)
-        for (auto field : {&StepRecord::loss, &StepRecord::nll, &StepRecord::accuracy, &StepRecord::val_loss,
-                           &StepRecord::val_accuracy, &StepRecord::lr, &StepRecord::grad_norm})
-            ASSERT_EQ(std::memcmp(&(a[i].*field), &(b[i].*field), sizeof(float)), 0)
-                << "step " << a[i].step << ": " << a[i].*field << " vs " << b[i].*field;
-    }
-}
+using noam::test::expect_same_history;
 
 TEST(Determinism, SameSeedSameHistory) {
     RunConfig cfg = config_file("literature.json");

@@ -1,0 +1,314 @@
+// Saved runs: a run saved, loaded and continued equals the run that never stopped, bit for bit, for every
+// optimizer; damaged files (tests/data/broken_runs/) are refused with their one-line messages and change
+// nothing; a write that fails half way leaves the previous file intact.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "checkpoint.h"
+#include "json_reader.h"
+#include "same_history.h"
+
+using namespace noam;
+using noam::test::expect_same_history;
+namespace fs = std::filesystem;
+
+static const std::string kData = NOAM_TEST_DATA;
+
+// tests/data/runs/tiny.json: one layer, d_model 16, reverse 4 digits, batch 4; a step takes well under 1 ms
+static RunConfig tiny_config(int steps) {
+    RunConfig cfg = load_run_config(kData + "/runs/tiny.json");
+    cfg.train.steps = steps;
+    cfg.train.eval_every = 5;
+    cfg.train.threads = 1;
+    return cfg;
+}
+
+// A fresh directory per test, removed afterwards.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        path = fs::temp_directory_path() /
+               ("noamlab_" + std::string(info->name()) + "_" + std::to_string(getpid()));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string file(const std::string& name) const { return (path / name).string(); }
+    std::vector<std::string> entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+};
+
+static std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+static void run_until(Trainer& tr, int step) {
+    while (tr.step_count < step && !tr.finished()) ASSERT_TRUE(tr.step()) << tr.error;
+}
+
+static void expect_same_floats(const float* a, const float* b, size_t n, const std::string& what) {
+    for (size_t i = 0; i < n; i++)
+        ASSERT_EQ(std::memcmp(a + i, b + i, sizeof(float)), 0) << what << "[" << i << "]: " << a[i] << " vs " << b[i];
+}
+
+// Everything that decides later steps is the same in a and b: weights, optimizer state, the random streams.
+static void expect_same_state(Trainer& a, Trainer& b) {
+    ASSERT_EQ(a.model->params.values.size(), b.model->params.values.size());
+    expect_same_floats(a.model->params.values.data(), b.model->params.values.data(), a.model->params.values.size(),
+                       "weights");
+    const auto sa = a.optim->state_buffers(), sb = b.optim->state_buffers();
+    const auto na = a.optim->state_sizes();
+    ASSERT_EQ(na, b.optim->state_sizes());
+    for (size_t k = 0; k < sa.size(); k++) expect_same_floats(sa[k], sb[k], na[k], "optimizer state " + std::to_string(k));
+    EXPECT_EQ(std::memcmp(a.data_rng.s, b.data_rng.s, sizeof a.data_rng.s), 0) << "the data position differs";
+    EXPECT_EQ(a.step_count, b.step_count);
+}
+
+struct OptimCase {
+    const char* label;
+    std::function<void(OptimConfig&)> set;
+};
+
+static const std::vector<OptimCase> kOptimizers = {
+    {"Adam", [](OptimConfig& o) { o.kind = "adam"; }},
+    {"AdamW", [](OptimConfig& o) { o.kind = "adamw"; o.weight_decay = 0.1f; }},
+    {"Adafactor", [](OptimConfig& o) { o.kind = "adafactor"; o.beta1 = 0; }},
+    {"Adafactor with beta1", [](OptimConfig& o) { o.kind = "adafactor"; o.beta1 = 0.9f; }},
+    {"Adafactor on the schedule's lr", [](OptimConfig& o) { o.kind = "adafactor"; o.relative_step = false; }},
+    {"SGD with momentum", [](OptimConfig& o) { o.kind = "sgd"; o.lr = 0.1f; o.momentum = 0.9f; }},
+    {"SGD", [](OptimConfig& o) { o.kind = "sgd"; o.lr = 0.1f; o.momentum = 0; }},
+};
+
+// The core promise: save at step 5 of 12, load, continue: the same history, weights, optimizer state and data
+// position as the run that never stopped. The learning-rate knob is turned at step 5 in both runs, so the saved
+// lr_scale matters; evaluation every 5 steps and at the last (12) puts validation rows on both sides of the save.
+TEST(SavedRun, ContinuesBitForBitForEveryOptimizer) {
+    TempDir dir;
+    for (const OptimCase& c : kOptimizers) {
+        SCOPED_TRACE(c.label);
+        RunConfig cfg = tiny_config(12);
+        c.set(cfg.optim);
+        Trainer full(cfg);
+        run_until(full, 5);
+        full.lr_scale = 0.5;
+        run_until(full, 12);
+
+        Trainer part(cfg);
+        run_until(part, 5);
+        part.lr_scale = 0.5;
+        const std::string path = dir.file("run.noamrun");
+        save_run(part, path);
+        std::unique_ptr<Trainer> resumed = load_run(path);
+        // nothing lost on the way: the loaded trainer encodes to the very same bytes (tokens/s included)
+        ASSERT_EQ(encode_run(*resumed), encode_run(part));
+        EXPECT_EQ(resumed->optim->name(), part.optim->name());
+        run_until(*resumed, 12);
+        ASSERT_TRUE(resumed->finished());
+        expect_same_history(full.history, resumed->history);
+        expect_same_state(full, *resumed);
+    }
+}
+
+// A character LM on real text (the data position is a start offset into the corpus), resumed on two threads.
+TEST(SavedRun, ContinuesATextRunOnAnotherThreadCount) {
+    TempDir dir;
+    RunConfig cfg = tiny_config(10);
+    cfg.data.task = "text";
+    cfg.data.corpus = "literature";
+    cfg.model.vocab_size = 0;
+    Trainer full(cfg);
+    run_until(full, 10);
+    Trainer part(cfg);
+    run_until(part, 4);
+    save_run(part, dir.file("text.noamrun"));
+    std::unique_ptr<Trainer> resumed = load_run(dir.file("text.noamrun"));
+    resumed->cfg.train.threads = 2;
+    run_until(*resumed, 10);
+    expect_same_history(full.history, resumed->history);
+    expect_same_state(full, *resumed);
+}
+
+// restore_run into a trainer built from the same config continues the same way; threads may differ.
+TEST(SavedRun, RestoresIntoATrainerOfTheSameConfig) {
+    TempDir dir;
+    RunConfig cfg = tiny_config(9);
+    Trainer full(cfg);
+    run_until(full, 9);
+    Trainer part(cfg);
+    run_until(part, 3);
+    save_run(part, dir.file("r.noamrun"));
+    cfg.train.threads = 2;
+    Trainer target(cfg);
+    restore_run(target, dir.file("r.noamrun"));
+    run_until(target, 9);
+    expect_same_history(full.history, target.history);
+    expect_same_state(full, target);
+}
+
+// A run file of another config is refused, the differences named, and the trainer keeps its own state.
+TEST(SavedRun, RestoreRefusesAnotherConfigNamingTheDifference) {
+    TempDir dir;
+    Trainer part(tiny_config(9));
+    run_until(part, 3);
+    save_run(part, dir.file("r.noamrun"));
+    RunConfig other_cfg = tiny_config(9);
+    other_cfg.model.d_ff = 48;
+    other_cfg.optim.lr = 0.02f;
+    Trainer other(other_cfg);
+    run_until(other, 2);
+    const std::string before = encode_run(other);
+    try {
+        restore_run(other, dir.file("r.noamrun"));
+        FAIL() << "a run file of another config was accepted";
+    } catch (const RunFileError& e) {
+        const std::string msg = e.what();
+        EXPECT_EQ(msg.find(dir.file("r.noamrun") + ": "), 0u) << msg;
+        EXPECT_NE(msg.find("model.d_ff is 32 in the file, 48 here"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("optim.lr is"), std::string::npos) << msg;
+        EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+    EXPECT_EQ(encode_run(other), before) << "a refused restore must change nothing";
+}
+
+// Every file of tests/data/broken_runs/ is refused by load_run, restore_run and read_run_info with one line that
+// names the file and its problem; a trainer it was to be restored into is untouched.
+TEST(SavedRun, BrokenFilesAreRefusedWithTheirMessage) {
+    const std::string dir = kData + "/broken_runs/";
+    const nlohmann::json expected = read_json_file(kData + "/broken_runs_expected.json");
+    ASSERT_GE(expected.size(), 20u);
+    for (const auto& e : fs::directory_iterator(dir))  // no file without an expected message
+        EXPECT_TRUE(expected.contains(e.path().stem().string())) << e.path() << " has no entry in broken_runs_expected.json";
+    Trainer target(tiny_config(8));
+    run_until(target, 2);
+    const std::string before = encode_run(target);
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        const std::string file = dir + it.key() + ".noamrun";
+        const std::string want = it.value().get<std::string>();
+        const std::vector<std::pair<const char*, std::function<void()>>> readers = {
+            {"load_run", [&] { load_run(file); }},
+            {"restore_run", [&] { restore_run(target, file); }},
+            {"read_run_info", [&] { read_run_info(file); }},
+        };
+        for (const auto& [reader, read] : readers) {
+            try {
+                read();
+                ADD_FAILURE() << reader << " accepted " << file;
+            } catch (const ConfigError& e) {
+                const std::string msg = e.what();
+                EXPECT_EQ(msg.find(file + ": "), 0u) << reader << ": the message must start with the file: " << msg;
+                // restore_run compares configs first: a header whose config was changed is named as a difference
+                const bool config_changed = it.key() == "wrong_model" || it.key() == "wrong_optimizer" || it.key() == "wrong_data";
+                if (std::string(reader) == "restore_run" && config_changed)
+                    EXPECT_NE(msg.find("config differs from this run's"), std::string::npos) << msg;
+                else
+                    EXPECT_NE(msg.find(want), std::string::npos) << reader << " on " << it.key() << ": expected \"" << want
+                                                                 << "\" in: " << msg;
+                EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << reader << " on " << file << ": not a ConfigError: " << e.what();
+            }
+        }
+    }
+    EXPECT_EQ(encode_run(target), before) << "a refused restore must change nothing";
+}
+
+// The good file the broken ones were made from: written by an earlier build, it still loads and trains on, and
+// its data position is the one a fresh run of its config reaches after the same steps (the data order is the
+// seed's; only the sampling code decides it, not the model's numerics).
+TEST(SavedRun, TheCommittedRunFileLoads) {
+    std::unique_ptr<Trainer> tr = load_run(kData + "/runs/tiny.noamrun");
+    ASSERT_EQ(tr->step_count, 4) << "regenerate with tests/reference/make_broken_runs.py build/noamlab";
+    EXPECT_EQ(tr->history.size(), 4u);
+    Trainer fresh(tr->cfg);
+    run_until(fresh, 4);
+    EXPECT_EQ(std::memcmp(fresh.data_rng.s, tr->data_rng.s, sizeof fresh.data_rng.s), 0);
+    run_until(*tr, tr->cfg.train.steps);
+    EXPECT_TRUE(tr->finished());
+}
+
+// The file as a recording: retraining from its config and seed gives its history and state; a run whose
+// learning-rate knob was turned does not replay, and the step where it shows is named.
+TEST(SavedRun, ReplaysFromTheSeedAndNamesTheFirstDifference) {
+    TempDir dir;
+    Trainer tr(tiny_config(8));
+    run_until(tr, 6);
+    save_run(tr, dir.file("plain.noamrun"));
+    const ReplayResult same = replay_run(dir.file("plain.noamrun"));
+    EXPECT_TRUE(same.same) << same.difference;
+    EXPECT_EQ(same.steps, 6);
+
+    Trainer knob(tiny_config(8));
+    run_until(knob, 3);
+    knob.lr_scale = 0.25;
+    run_until(knob, 6);
+    save_run(knob, dir.file("knob.noamrun"));
+    const ReplayResult differs = replay_run(dir.file("knob.noamrun"));
+    EXPECT_FALSE(differs.same);
+    EXPECT_EQ(differs.steps, 4);
+    EXPECT_NE(differs.difference.find("step 4: lr is"), std::string::npos) << differs.difference;
+}
+
+// A save that fails half way (the disk fills) leaves the previous save whole and no temporary file behind.
+TEST(SavedRun, ASaveThatFailsHalfWayKeepsThePreviousFile) {
+    TempDir dir;
+    const std::string path = dir.file("r.noamrun");
+    Trainer tr(tiny_config(8));
+    run_until(tr, 3);
+    save_run(tr, path);
+    const std::string old_bytes = read_file(path);
+    run_until(tr, 6);
+    const size_t size = encode_run(tr).size();
+    for (size_t limit : {size_t(0), size_t(10), size / 2, size - 1}) {
+        EXPECT_THROW(save_run(tr, path, WriteLimits{limit}), std::runtime_error) << "limit " << limit;
+        EXPECT_EQ(read_file(path), old_bytes) << "limit " << limit << ": the previous save was damaged";
+        EXPECT_EQ(dir.entries(), std::vector<std::string>{"r.noamrun"}) << "limit " << limit << ": a temporary file was left";
+    }
+    EXPECT_EQ(load_run(path)->step_count, 3);
+    save_run(tr, path, WriteLimits{size});  // exactly enough room
+    EXPECT_EQ(load_run(path)->step_count, 6);
+}
+
+TEST(AtomicWrite, FailuresLeaveTheTargetAsItWas) {
+    TempDir dir;
+    const std::string path = dir.file("out.txt");
+    write_file_atomic(path, "old");
+    const std::string big(3 << 20, 'x');  // several write chunks
+    try {
+        write_file_atomic(path, big, WriteLimits{(3 << 20) / 2});
+        FAIL() << "the simulated full disk did not fail the write";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot write " + path + ": No space left on device"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(read_file(path), "old");
+    write_file_atomic(path, big);
+    EXPECT_EQ(read_file(path), big);
+    EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.txt"});
+    // a directory that does not exist, and a directory in the way: an error naming the path, nothing created
+    EXPECT_THROW(write_file_atomic(dir.file("no/such/dir/f.txt"), "x"), std::runtime_error);
+    fs::create_directory(dir.file("adir"));
+    EXPECT_THROW(write_file_atomic(dir.file("adir"), "x"), std::runtime_error);
+    EXPECT_TRUE(fs::is_directory(dir.file("adir")));
+    EXPECT_EQ(dir.entries(), (std::vector<std::string>{"adir", "out.txt"}));
+}
+
+// The standard check value of CRC-32 (IEEE), the one zlib.crc32 gives; make_broken_runs.py also checks our
+// stored checksums against zlib.
+TEST(Crc32, MatchesTheStandardCheckValue) {
+    EXPECT_EQ(crc32("123456789", 9), 0xCBF43926u);
+    EXPECT_EQ(crc32("", 0), 0u);
+    EXPECT_EQ(crc32("The quick brown fox jumps over the lazy dog", 43), 0x414FA339u);
+}
