@@ -79,13 +79,19 @@ double metric_value(const Condition& c, const Snapshot& s, const std::vector<Ste
             if (it->val_loss >= 0) return c.metric == "val_loss" ? it->val_loss : it->val_accuracy;
         return nan;
     }
-    if (c.metric == "loss" || c.metric == "accuracy") {
+    if (c.metric == "optimizer_memory_ratio") return s.optimizer_memory.tensors.empty() ? nan : s.optimizer_memory_ratio;
+    if (c.metric == "loss" || c.metric == "accuracy" || c.metric == "update_rms" || c.metric == "update_clipped_fraction") {
         // the mean of the last 10 steps: one batch is noisy
         if (history.empty()) return nan;
         const size_t n = std::min<size_t>(10, history.size());
         double sum = 0;
-        for (size_t i = history.size() - n; i < history.size(); i++)
-            sum += c.metric == "loss" ? history[i].nll : history[i].accuracy;
+        for (size_t i = history.size() - n; i < history.size(); i++) {
+            const StepRecord& r = history[i];
+            sum += c.metric == "loss"         ? r.nll
+                   : c.metric == "accuracy"   ? r.accuracy
+                   : c.metric == "update_rms" ? r.update_rms
+                                              : r.clipped_fraction;
+        }
         return sum / n;
     }
     return nan;
