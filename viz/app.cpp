@@ -642,7 +642,7 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "optimizer_memory" || t == "second_moment" || t == "optimizer_stats") {
             RunSet runs;  // the comparing panels take a RunSet: here the app's one run
             runs.primary = &app.run;
-            if (t == "optimizer_memory") app.optimizer_memory.Draw(runs, ui);
+            if (t == "optimizer_memory") app.optimizer_memory.Draw(runs, ui, has_preview ? &preview : nullptr);
             else if (t == "second_moment") app.second_moment.Draw(runs, ui);
             else app.optimizer_stats.Draw(runs, ui);
         }

@@ -32,6 +32,13 @@ std::string short_name(const std::string& name) {
 
 const ImU32 kAdamColor = IM_COL32(150, 156, 168, 255);  // grey: the yardstick
 
+OptimConfig adafactor_defaults() {
+    OptimConfig af;
+    af.kind = "adafactor";
+    af.beta1 = 0;  // the paper's default: no first moment
+    return af;
+}
+
 }  // namespace
 
 void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
@@ -41,10 +48,7 @@ void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
     shapes_key = key;
     const std::vector<Param> shapes = live.shapes();
     adam = adam_memory(shapes);
-    OptimConfig af;
-    af.kind = "adafactor";
-    af.beta1 = 0;  // the paper's default: no first moment
-    adafactor = optimizer_memory(af, shapes);
+    adafactor = optimizer_memory(adafactor_defaults(), shapes);
     tensor_labels.clear();
     tensor_tips.clear();
     tensor_floats.clear();
@@ -62,7 +66,7 @@ void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
     }
 }
 
-void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui) {
+void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* preview) {
     if (!ImGui::Begin("Optimizer memory###optimizer_memory", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
@@ -105,6 +109,38 @@ void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui) {
         std::snprintf(tip, sizeof tip, "%s; %.3g floats per parameter; %.1f%% of Adam's", floats_and_bytes(m.floats).c_str(),
                       m.floats_per_param(), adam.floats ? 100.0 * m.floats / adam.floats : 0.0);
         bo.tooltips.push_back(tip);
+    }
+    // a model-size knob not yet applied: the model it would build
+    const RunConfig& now = runs.view(0).config();
+    if (preview && run_config_to_json(*preview)["model"] != run_config_to_json(now)["model"]) {
+        ModelConfig m = preview->model;
+        if (m.vocab_size == 0)  // from the data, as now: the run's embedding has one row per symbol
+            for (const TensorState& t : runs.view(0).snap->optimizer_memory.tensors)
+                if (t.param == "embed.tokens") m.vocab_size = t.shape[0];
+        RunConfig c = *preview;
+        c.model = m;
+        const std::string key = run_config_to_json(c)["model"].dump();
+        if (key != preview_key) {
+            preview_key = key;
+            try {
+                const std::vector<Param> shapes = model_param_shapes(m);
+                preview_adam = adam_memory(shapes);
+                preview_adafactor = optimizer_memory(adafactor_defaults(), shapes);
+            } catch (const std::exception&) {
+                preview_adam = preview_adafactor = OptimizerMemory{};  // the knob's value cannot build a model
+            }
+        }
+        if (preview_adam.params > 0) {
+            const ImU32 soft = pack_rgba(Rgb{0.85f, 0.87f, 0.9f}, 0.8f);
+            labels.push_back("after the change: Adam · " + format_bytes(preview_adam.bytes()));
+            labels.push_back("after the change: Adafactor · " + format_bytes(preview_adafactor.bytes()));
+            values.push_back((float)preview_adam.floats);
+            values.push_back((float)preview_adafactor.floats);
+            bo.colors.push_back(soft);
+            bo.colors.push_back(soft);
+            bo.tooltips.push_back(format_count(preview_adam.params) + " parameters; " + floats_and_bytes(preview_adam.floats));
+            bo.tooltips.push_back(floats_and_bytes(preview_adafactor.floats));
+        }
     }
     const float row = ImGui::GetFontSize() * 1.5f;
     ImGui::Dummy(ImVec2(1, st.ItemSpacing.y));

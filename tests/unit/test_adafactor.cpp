@@ -244,25 +244,22 @@ TEST(Adafactor, RowAndColumnSumsAfterSeveralStepsMatchDirectRecomputation) {
         grads.push_back(ps.grads);
         opt.step(ps, 0, t);
     }
-    auto beta2hat = [](int t) { return 1.0 - std::pow((double)t, -0.8); };
-    for (int i = 0; i < n; i++) {
-        double r = 0;
-        for (int k = 1; k <= steps; k++) {
-            double w = 1.0 - beta2hat(k);
-            for (int j = k + 1; j <= steps; j++) w *= beta2hat(j);
-            for (int c = 0; c < m; c++) r += w * ((double)grads[k - 1][i * m + c] * grads[k - 1][i * m + c] + 1e-30);
-        }
-        EXPECT_NEAR(opt.slots[0].R[i], r, 1e-5 * r) << "R[" << i << "]";
+    // w_k = (1 - beta2hat_k) prod_{j=k+1..t} beta2hat_j, beta2hat_j = 1 - j^-0.8
+    std::vector<double> w(steps + 1);
+    for (int k = 1; k <= steps; k++) {
+        w[k] = std::pow((double)k, -0.8);
+        for (int j = k + 1; j <= steps; j++) w[k] *= 1.0 - std::pow((double)j, -0.8);
     }
-    for (int c = 0; c < m; c++) {
-        double col = 0;
-        for (int k = 1; k <= steps; k++) {
-            double w = 1.0 - beta2hat(k);
-            for (int j = k + 1; j <= steps; j++) w *= beta2hat(j);
-            for (int i = 0; i < n; i++) col += w * ((double)grads[k - 1][i * m + c] * grads[k - 1][i * m + c] + 1e-30);
-        }
-        EXPECT_NEAR(opt.slots[0].C[c], col, 1e-5 * col) << "C[" << c << "]";
-    }
+    std::vector<double> R(n, 0.0), C(m, 0.0);
+    for (int k = 1; k <= steps; k++)
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < m; c++) {
+                const double g2 = (double)grads[k - 1][i * m + c] * grads[k - 1][i * m + c] + 1e-30;
+                R[i] += w[k] * g2;
+                C[c] += w[k] * g2;
+            }
+    for (int i = 0; i < n; i++) EXPECT_NEAR(opt.slots[0].R[i], R[i], 1e-5 * R[i]) << "R[" << i << "]";
+    for (int c = 0; c < m; c++) EXPECT_NEAR(opt.slots[0].C[c], C[c], 1e-5 * C[c]) << "C[" << c << "]";
     // the rank-1 estimate keeps V's row and column sums: sum_j Vhat_ij = R_i
     const std::vector<float> vhat = opt.second_moment_estimate(0);
     for (int i = 0; i < n; i++) {
