@@ -3,9 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adafactor.h"
 #include "args.h"
 #include "atomic_file.h"
 #include "commands.h"
+#include "optimizer_state.h"
 #include "trainer.h"
 
 namespace noam::cli {
@@ -15,7 +17,58 @@ static const char* kHelp =
     "\n"
     "Builds the model of CONFIG (optionally trains it N steps first), runs one training batch forward and\n"
     "backward, and writes: the config, every weight by name with its shape, the batch (tokens, targets),\n"
-    "the logits, the loss (label-smoothed) and plain cross-entropy, and every gradient.\n";
+    "the logits, the loss (label-smoothed) and plain cross-entropy, and every gradient. Then it takes the\n"
+    "optimizer step on that gradient and writes \"optimizer\": its name, the step t, the learning rate, the\n"
+    "gradient norm and clipping, the state it keeps per tensor before and after the step (name, shape and\n"
+    "arrays: Adam m, v; Adafactor R, C for matrices, V for vectors, M with momentum; SGD v), the weights\n"
+    "after the step, and for Adafactor the step's beta2hat_t, rho_t and per tensor alpha_t, RMS(U) before\n"
+    "clipping and whether clipping fired.\n";
+
+// Every state array of every tensor, with values: what the optimizer keeps.
+static nlohmann::json state_json(const Optimizer& opt, const ParamStore& ps) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const TensorState& t : optimizer_memory(opt, ps).tensors) {
+        nlohmann::json arrays = nlohmann::json::array();
+        for (const StateArray& s : t.arrays)
+            arrays.push_back({{"name", s.name}, {"shape", s.shape}, {"values", std::vector<float>(s.data, s.data + s.size())}});
+        a.push_back({{"name", t.param}, {"shape", t.shape}, {"arrays", arrays}});
+    }
+    return a;
+}
+
+// The optimizer step on the dumped gradient, as Trainer::step takes it (global-norm clipping, then the update),
+// with the state before and after it.
+static nlohmann::json optimizer_step_json(Trainer& tr) {
+    ParamStore& ps = tr.model->params;
+    const int t = tr.step_count + 1;
+    const float lr = (float)(learning_rate(tr.cfg.optim, t, tr.cfg.model.d_model, tr.cfg.train.steps) * tr.lr_scale);
+    nlohmann::json j;
+    j["name"] = tr.optim->name();
+    j["t"] = t;
+    j["lr"] = lr;
+    j["before"] = state_json(*tr.optim, ps);
+    const double norm = clip_grad_norm(ps, tr.cfg.optim.grad_clip);
+    j["grad_norm"] = norm;
+    j["grad_clip"] = tr.cfg.optim.grad_clip;
+    tr.optim->step(ps, lr, t);
+    j["after"] = state_json(*tr.optim, ps);
+    nlohmann::json params_after = nlohmann::json::array();
+    for (size_t i = 0; i < ps.params.size(); i++) {
+        const Param& p = ps.params[i];
+        params_after.push_back({{"name", p.name}, {"values", std::vector<float>(ps.w((int)i), ps.w((int)i) + p.size)}});
+    }
+    j["params_after"] = params_after;
+    if (const auto* af = dynamic_cast<const Adafactor*>(tr.optim.get())) {
+        j["beta2hat"] = af->last.beta2hat;
+        j["rho"] = af->last.rho;
+        nlohmann::json per = nlohmann::json::array();
+        for (size_t i = 0; i < ps.params.size(); i++)
+            per.push_back({{"name", ps.params[i].name}, {"alpha", af->last.alpha[i]}, {"update_rms", af->last.update_rms[i]},
+                           {"clipped", (bool)af->last.clipped[i]}});
+        j["tensors"] = per;
+    }
+    return j;
+}
 
 int cmd_dump(const std::vector<std::string>& argv) {
     Args a = parse_args("dump", argv, {"--out", "--steps", "--seed"}, {});
@@ -57,6 +110,7 @@ int cmd_dump(const std::vector<std::string>& argv) {
     j["loss"] = s.loss;
     j["nll"] = s.nll;
     j["grads"] = grads;
+    j["optimizer"] = optimizer_step_json(tr);
     const std::string out = a.get("--out", "");
     write_file_atomic(out, j.dump());
     std::fprintf(stderr, "noamlab dump: %zu parameters in %zu tensors, loss %.6f, written to %s\n", m.num_params(),

@@ -44,6 +44,14 @@ nlohmann::json history_to_json(const std::vector<StepRecord>& h) {
             j["val_loss"] = r.val_loss;
             j["val_accuracy"] = r.val_accuracy;
         }
+        if (r.rho > 0) {  // Adafactor's step statistics (zero for the other optimizers: left out)
+            j["update_rms"] = r.update_rms;
+            j["update_rms_max"] = r.update_rms_max;
+            j["clipped_fraction"] = r.clipped_fraction;
+            j["alpha"] = r.alpha;
+            j["rho"] = r.rho;
+            j["beta2hat"] = r.beta2hat;
+        }
         a.push_back(j);
     }
     return a;

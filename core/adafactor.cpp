@@ -40,6 +40,8 @@ void Adafactor::step(ParamStore& params, float lr, int t) {
     const double rho = s.relative_step ? std::min(1e-2, 1.0 / std::sqrt((double)t)) : lr;
     last.beta2hat = (float)beta2hat;
     last.rho = (float)rho;
+    double u_sq_all = 0, alpha_all = 0, u_rms_max = 0;  // for the step's summary over all tensors
+    int n_clipped = 0;
     for (size_t pi = 0; pi < params.params.size(); pi++) {
         const Param& p = params.params[pi];
         Slot& sl = slots[pi];
@@ -69,6 +71,13 @@ void Adafactor::step(ParamStore& params, float lr, int t) {
                     const double vhat = (double)sl.R[i] * sl.C[j] / sum_r;
                     U[(size_t)i * m + j] = (float)(G[(size_t)i * m + j] / std::sqrt(vhat));
                 }
+            if ((int)pi == exact_tensor) {
+                // the pictures' exact V_t = beta2hat V_{t-1} + (1 - beta2hat)(G^2 + eps1), and how far Vhat_t is from it
+                for (size_t k = 0; k < p.size; k++)
+                    V_exact[k] = (float)(beta2hat * V_exact[k] + (1.0 - beta2hat) * ((double)G[k] * G[k] + s.eps1));
+                rank1_reconstruction(sl.R.data(), sl.C.data(), n, m, exact_vhat.data());
+                last.exact_error = (float)relative_frobenius_error(exact_vhat.data(), V_exact.data(), p.size);
+            }
         } else {
             // Vhat_t = beta2hat Vhat_{t-1} + (1 - beta2hat) (G^2 + eps1) ;  U_t = G_t / sqrt(Vhat_t)
             for (size_t i = 0; i < p.size; i++) {
@@ -82,12 +91,40 @@ void Adafactor::step(ParamStore& params, float lr, int t) {
         last.update_rms[pi] = (float)u_rms;
         last.clipped[pi] = clip > 1.0;
         last.alpha[pi] = (float)alpha;
+        u_sq_all += u_rms * u_rms * p.size;
+        alpha_all += alpha * p.size;
+        u_rms_max = std::max(u_rms_max, u_rms);
+        n_clipped += clip > 1.0;
         for (size_t i = 0; i < p.size; i++) {
             float u = (float)(U[i] / clip);
             if (s.beta1 > 0) u = sl.M[i] = s.beta1 * sl.M[i] + (1.0f - s.beta1) * u;  // optional first moment
             X[i] -= (float)(alpha * u);  // X_t = X_{t-1} - alpha_t Uhat_t
         }
     }
+    const double count = std::max<double>((double)params.count(), 1.0);
+    last.update_rms_all = (float)std::sqrt(u_sq_all / count);
+    last.update_rms_max = (float)u_rms_max;
+    last.alpha_mean = (float)(alpha_all / count);
+    last.clipped_fraction = slots.empty() ? 0.0f : (float)n_clipped / slots.size();
+}
+
+bool Adafactor::track_exact(int tensor, int t_done) {
+    if (tensor < 0 || tensor >= (int)slots.size() || !slots[tensor].factored) {
+        exact_tensor = -1;
+        V_exact.clear();
+        exact_vhat.clear();
+        last.exact_error = -1;
+        return tensor < 0;
+    }
+    if (tensor == exact_tensor) return true;
+    const Slot& sl = slots[tensor];
+    exact_tensor = tensor;
+    exact_since = t_done;
+    // from step 0 V_0 = 0 is exact; later the history of G^2 is gone, and V starts from today's estimate
+    V_exact = t_done > 0 ? second_moment_estimate(tensor) : std::vector<float>((size_t)sl.rows * sl.cols, 0.0f);
+    exact_vhat.assign(V_exact.size(), 0.0f);
+    last.exact_error = t_done > 0 ? 0.0f : -1.0f;
+    return true;
 }
 
 size_t Adafactor::state_floats() const {
@@ -110,18 +147,68 @@ std::vector<size_t> Adafactor::state_sizes() const {
     return n;
 }
 
+std::vector<StateArray> Adafactor::tensor_state(const ParamStore& params, size_t i) const {
+    const Slot& sl = slots[i];
+    const std::vector<int>& shape = params.params[i].shape;
+    std::vector<StateArray> a;
+    if (sl.factored) {
+        a.push_back({"R", {sl.rows}, sl.R.data()});
+        a.push_back({"C", {sl.cols}, sl.C.data()});
+    } else {
+        a.push_back({"V", shape, sl.V.data()});
+    }
+    if (!sl.M.empty()) a.push_back({"M", shape, sl.M.data()});
+    return a;
+}
+
 std::vector<float> Adafactor::second_moment_estimate(int i) const {
     const Slot& sl = slots[i];
     if (!sl.factored) return sl.V;
-    double sum_r = 0;
-    for (float r : sl.R) sum_r += r;
     std::vector<float> v((size_t)sl.rows * sl.cols);
-    for (int r = 0; r < sl.rows; r++)
-        for (int c = 0; c < sl.cols; c++) v[(size_t)r * sl.cols + c] = (float)(sl.R[r] * (double)sl.C[c] / sum_r);
+    rank1_reconstruction(sl.R.data(), sl.C.data(), sl.rows, sl.cols, v.data());
     return v;
 }
 
-SGD::SGD(const ParamStore& params, float mu) : momentum(mu) { v.assign(params.count(), 0.0f); }
+void row_col_sums(const float* V, int n, int m, float* R, float* C) {
+    for (int j = 0; j < m; j++) C[j] = 0;
+    for (int i = 0; i < n; i++) {
+        double row = 0;
+        for (int j = 0; j < m; j++) {
+            row += V[(size_t)i * m + j];
+            C[j] += V[(size_t)i * m + j];
+        }
+        R[i] = (float)row;
+    }
+}
+
+void rank1_reconstruction(const float* R, const float* C, int n, int m, float* Vhat) {
+    // Vhat_ij = R_i C_j / sum(R)
+    double sum_r = 0;
+    for (int i = 0; i < n; i++) sum_r += R[i];
+    const double inv = sum_r > 0 ? 1.0 / sum_r : 0.0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++) Vhat[(size_t)i * m + j] = (float)((double)R[i] * C[j] * inv);
+}
+
+double relative_frobenius_error(const float* A, const float* B, size_t n) {
+    double diff = 0, norm = 0;
+    for (size_t k = 0; k < n; k++) {
+        diff += ((double)A[k] - B[k]) * ((double)A[k] - B[k]);
+        norm += (double)B[k] * B[k];
+    }
+    if (norm == 0) return diff == 0 ? 0.0 : INFINITY;
+    return std::sqrt(diff / norm);
+}
+
+SGD::SGD(const ParamStore& params, float mu) : momentum(mu) {
+    if (momentum > 0) v.assign(params.count(), 0.0f);  // plain SGD keeps nothing
+}
+
+std::vector<StateArray> SGD::tensor_state(const ParamStore& params, size_t i) const {
+    const Param& p = params.params[i];
+    if (momentum <= 0) return {};
+    return {{"v", p.shape, v.data() + p.offset}};
+}
 
 void SGD::step(ParamStore& params, float lr, int t) {
     for (size_t i = 0; i < params.values.size(); i++) {

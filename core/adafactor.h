@@ -37,7 +37,24 @@ struct Adafactor : Optimizer {
         std::vector<float> alpha;        // per tensor: the step size alpha_t
         std::vector<float> update_rms;   // per tensor: RMS(U) before clipping
         std::vector<char> clipped;       // per tensor: did clipping fire
+        // over all tensors
+        float update_rms_all = 0;        // RMS(U) over every parameter (before clipping)
+        float update_rms_max = 0;        // the largest per-tensor RMS(U): clipping fired where it exceeded d
+        float clipped_fraction = 0;      // fraction of tensors whose update was clipped
+        float alpha_mean = 0;            // alpha_t averaged over parameters (each tensor weighted by its size)
+        float exact_error = -1;          // tracked matrix: ||Vhat - V||_F / ||V||_F; -1 when none is tracked
     } last;
+
+    // ---- the exact second moment of one matrix, kept only for the pictures (off unless track_exact())
+    // V_t = beta2hat_t V_{t-1} + (1 - beta2hat_t)(G_t^2 + eps1): what Algorithm 5 would keep, and what
+    // Algorithm 4's rank-1 Vhat_t approximates. Costs one n x m array and three passes over it per step.
+    int exact_tensor = -1;             // the tracked matrix (a parameter index), -1: none
+    int exact_since = 0;               // the step tracking began at (V starts from Vhat there; exact from step 0)
+    std::vector<float> V_exact;        // (rows, cols)
+    std::vector<float> exact_vhat;     // (rows, cols) scratch: Vhat of the tracked matrix
+    // Starts (or moves) tracking to matrix `tensor` after step `t_done` (-1 stops it). Vectors are not
+    // factored (their V is already exact): they are refused (returns false).
+    bool track_exact(int tensor, int t_done);
 
     Adafactor(const ParamStore& params, const AdafactorSettings& settings);
     std::string name() const override { return "Adafactor"; }
@@ -45,9 +62,18 @@ struct Adafactor : Optimizer {
     size_t state_floats() const override;
     std::vector<float*> state_buffers() override;
     std::vector<size_t> state_sizes() const override;
+    std::vector<StateArray> tensor_state(const ParamStore& params, size_t i) const override;
     // Vhat for tensor i (factored: R C^T / sum(R), rows x cols), for the pictures
     std::vector<float> second_moment_estimate(int i) const;
 };
+
+// The rank-1 factorization behind Adafactor (section 3 of the paper): for a non-negative V (n x m) the
+// row sums R = V 1_m and column sums C = 1_n^T V give the estimate Vhat = R C^T / (1_n^T R), which keeps
+// every row and column sum of V. (Adafactor applies it to its decayed sums of G^2 + eps1.)
+void row_col_sums(const float* V, int n, int m, float* R, float* C);
+void rank1_reconstruction(const float* R, const float* C, int n, int m, float* Vhat);  // Vhat (n, m)
+// ||A - B||_F / ||B||_F over n values (0 when B is all zero and A == B; infinity when only B is zero)
+double relative_frobenius_error(const float* A, const float* B, size_t n);
 
 // SGD with (heavy-ball) momentum: v = mu v + g ; w -= lr v
 struct SGD : Optimizer {
@@ -56,9 +82,10 @@ struct SGD : Optimizer {
     SGD(const ParamStore& params, float mu);
     std::string name() const override { return momentum > 0 ? "SGD+momentum" : "SGD"; }
     void step(ParamStore& params, float lr, int t) override;
-    size_t state_floats() const override { return momentum > 0 ? v.size() : 0; }
+    size_t state_floats() const override { return v.size(); }
     std::vector<float*> state_buffers() override { return {v.data()}; }
     std::vector<size_t> state_sizes() const override { return {v.size()}; }
+    std::vector<StateArray> tensor_state(const ParamStore& params, size_t i) const override;
 };
 
 }  // namespace noam

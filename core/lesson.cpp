@@ -4,12 +4,14 @@
 #include <sstream>
 
 #include "json_reader.h"
+#include "optimizer_state.h"
 
 namespace noam {
 
 const std::vector<std::string>& condition_metrics() {
-    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step",
-                                                   "attention", "diverged"};
+    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention",
+                                               "diverged", "update_rms", "update_clipped_fraction",
+                                               "optimizer_memory_ratio"};
     return m;
 }
 
@@ -22,7 +24,8 @@ const std::vector<std::string>& attention_patterns() {
 const std::vector<std::string>& panel_kinds() {
     static const std::vector<std::string> k = {"controls", "loss", "attention_grid", "attention", "sample",
                                                "summary", "setup", "stepper", "positions", "schedule",
-                                               "token_probs", "activations", "ffn_gates", "ffn_params"};
+                                               "token_probs", "activations", "ffn_gates", "ffn_params",
+                                               "optimizer_memory", "second_moment", "optimizer_stats"};
     return k;
 }
 
@@ -102,6 +105,26 @@ static std::vector<std::pair<std::string, nlohmann::json>> parse_settings(const 
     return out;
 }
 
+// "second_moment": {"param": NAME}, NAME a weight matrix of the model (its second moment is n x m)
+static void check_second_moment_options(const nlohmann::json& o, const ModelConfig& m, const std::string& where,
+                                        const std::string& path) {
+    ObjectReader r(o, where, path);
+    if (r.has("param")) {
+        const std::string name = r.require_string("param");
+        ModelConfig named = m;
+        if (named.vocab_size == 0) named.vocab_size = 2;  // the names do not depend on the vocabulary
+        std::vector<std::string> matrices;
+        bool found = false;
+        for (const Param& p : model_param_shapes(named)) {
+            if (!p.is_matrix()) continue;
+            matrices.push_back(p.name);
+            found = found || p.name == name;
+        }
+        if (!found) r.fail("param", "\"" + name + "\" is not a weight matrix of this model (expected one of " + join(matrices) + ")");
+    }
+    r.finish();
+}
+
 static PanelSpec parse_panel(const nlohmann::json& j, const std::string& where, const std::string& path,
                              const ModelConfig& m) {
     PanelSpec p;
@@ -136,6 +159,7 @@ static PanelSpec parse_panel(const nlohmann::json& j, const std::string& where, 
             opt.finish();
         }
     }
+    if (p.kind == "second_moment" && !p.options.is_null()) check_second_moment_options(p.options, m, where, path + "/options");
     if (p.kind == "attention" && (p.layer < 0 || p.head < 0))
         r.fail(p.layer < 0 ? "layer" : "head", "the attention panel shows one head: give its layer and head");
     check_layer_head(m, r, p.layer, p.head, where, path);

@@ -29,7 +29,8 @@ struct Condition {
     std::string describe() const;
 };
 
-const std::vector<std::string>& condition_metrics();   // val_accuracy, val_loss, loss, accuracy, step, attention
+// val_accuracy, val_loss, loss, accuracy, step, attention, update_rms, update_clipped_fraction, optimizer_memory_ratio
+const std::vector<std::string>& condition_metrics();
 const std::vector<std::string>& attention_patterns();  // previous_token, next_token, self, first_token, answer_source, induction, peak
 const std::vector<std::string>& panel_kinds();         // the panels a step may show
 

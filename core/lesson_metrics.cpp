@@ -83,12 +83,19 @@ static double metric_upto(const Condition& c, const Snapshot& s, const std::vect
             if (history[i].val_loss >= 0) return c.metric == "val_loss" ? history[i].val_loss : history[i].val_accuracy;
         return nan;
     }
-    if (c.metric == "loss" || c.metric == "accuracy") {
+    if (c.metric == "optimizer_memory_ratio") return s.optimizer_memory.tensors.empty() ? nan : s.optimizer_memory_ratio;
+    if (c.metric == "loss" || c.metric == "accuracy" || c.metric == "update_rms" || c.metric == "update_clipped_fraction") {
         // the mean of the last 10 steps: one batch is noisy
         if (n == 0) return nan;
         const size_t k = std::min<size_t>(10, n);
         double sum = 0;
-        for (size_t i = n - k; i < n; i++) sum += c.metric == "loss" ? history[i].nll : history[i].accuracy;
+        for (size_t i = n - k; i < n; i++) {
+            const StepRecord& r = history[i];
+            sum += c.metric == "loss"         ? r.nll
+                   : c.metric == "accuracy"   ? r.accuracy
+                   : c.metric == "update_rms" ? r.update_rms
+                                              : r.clipped_fraction;
+        }
         return sum / k;
     }
     return nan;

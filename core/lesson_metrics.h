@@ -1,5 +1,6 @@
-// The numbers a lesson's conditions test: validation and training metrics from the history, and how much a
-// head's attention on the watched example follows a named pattern (previous token, induction ...).
+// The numbers a lesson's conditions test: validation and training metrics from the history, optimizer facts
+// (Adafactor's update RMS and clipping, the optimizer's memory against Adam's), and how much a head's attention
+// on the watched example follows a named pattern (previous token, induction ...).
 // The window and the headless lesson runner both use these, so a tick means the same in both.
 #pragma once
 #include <string>
@@ -31,7 +32,9 @@ struct HeadScore {
 // the best head for the pattern among those allowed (layer / head -1: any)
 HeadScore best_head(const std::string& pattern, const Snapshot& s, int layer, int head);
 
-// The metric's current value, or NaN when it has none yet (no validation has run).
+// The metric's current value, or NaN when it has none yet (no validation has run). loss, accuracy,
+// update_rms and update_clipped_fraction are means over the last 10 steps (the last two are Adafactor's, 0 for
+// other optimizers); optimizer_memory_ratio is the optimizer's state over Adam's for the same parameters.
 double metric_value(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history);
 bool condition_holds(const Condition& c, const Snapshot& s, const std::vector<StepRecord>& history);
 

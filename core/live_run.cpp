@@ -111,12 +111,17 @@ void LiveRun::worker() {
                 case CommandKind::SetLrScale: trainer_->lr_scale = c.value; break;
                 case CommandKind::SetStepsPerTick: steps_per_tick = std::max(1, (int)c.value); break;
                 case CommandKind::SetMaxStepsPerSecond: max_steps_per_second = std::max(0.0, c.value); break;
+                case CommandKind::WatchParam:
+                    watched_param_ = (int)c.value;
+                    trainer_->watch_param(watched_param_);
+                    break;
                 case CommandKind::Reset: {
                     RunConfig next = cfg_;
                     next.train.seed = (uint64_t)c.value;
                     const double lr_scale = trainer_->lr_scale;
                     trainer_ = std::make_unique<Trainer>(next);  // same config: cannot fail where the first did not
                     trainer_->lr_scale = lr_scale;
+                    trainer_->watch_param(watched_param_);
                     seed_ = next.train.seed;
                     generation_++;
                     pending = 0;

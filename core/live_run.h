@@ -17,12 +17,14 @@
 
 namespace noam {
 
-enum class CommandKind { Play, Pause, StepOnce, StepN, StepTo, Reset, SetLrScale, SetStepsPerTick, SetMaxStepsPerSecond, Quit };
+enum class CommandKind { Play, Pause, StepOnce, StepN, StepTo, Reset, SetLrScale, SetStepsPerTick, SetMaxStepsPerSecond, WatchParam, Quit };
 
 struct Command {
     CommandKind kind;
-    // StepN: n; StepTo: train until the run's step is this (side-by-side runs stay level); Reset: seed; SetLrScale: multiplier; SetStepsPerTick: steps between snapshots;
-    // SetMaxStepsPerSecond: a speed limit for watching slowly (0: as fast as the CPU goes)
+    // StepN: n; StepTo: train until the run's step is this (side-by-side runs stay level); Reset: seed;
+    // SetLrScale: multiplier; SetStepsPerTick: steps between snapshots;
+    // SetMaxStepsPerSecond: a speed limit for watching slowly (0: as fast as the CPU goes);
+    // WatchParam: the parameter index whose second moment the snapshots carry (-1: none; kept across resets)
     double value = 0;
 };
 
@@ -64,6 +66,7 @@ private:
     std::atomic<uint64_t> seed_{1};
     std::atomic<int> generation_{0};
     bool playing_ = false;                                   // worker thread only
+    int watched_param_ = -1;                                 // worker thread only
     std::chrono::steady_clock::time_point last_sample_{};   // worker thread only
     std::thread thread_;
 };

@@ -34,6 +34,11 @@ void Adam::step(ParamStore& params, float lr, int t) {
     }
 }
 
+std::vector<StateArray> Adam::tensor_state(const ParamStore& params, size_t i) const {
+    const Param& p = params.params[i];
+    return {{"m", p.shape, m.data() + p.offset}, {"v", p.shape, v.data() + p.offset}};
+}
+
 std::unique_ptr<Optimizer> make_optimizer(const OptimConfig& cfg, const ParamStore& params) {
     if (cfg.kind == "adafactor") {
         AdafactorSettings s;

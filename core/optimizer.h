@@ -1,4 +1,4 @@
-// Optimizers behind one interface (Adam/AdamW here; Adafactor and SGD join later), learning-rate schedules,
+// Optimizers behind one interface (Adam/AdamW here; Adafactor and SGD in adafactor.h), learning-rate schedules,
 // and global-norm gradient clipping.
 #pragma once
 #include <memory>
@@ -10,6 +10,19 @@
 
 namespace noam {
 
+// One array an optimizer keeps for one parameter tensor: Adam's "m" and "v", Adafactor's "R" and "C"
+// (matrices) or "V" (vectors) and "M" (momentum), SGD's "v".
+struct StateArray {
+    std::string name;
+    std::vector<int> shape;
+    const float* data = nullptr;  // null when worked out from the shapes alone (optimizer_state.h)
+    size_t size() const {
+        size_t n = 1;
+        for (int d : shape) n *= (size_t)d;
+        return n;
+    }
+};
+
 struct Optimizer {
     virtual ~Optimizer() = default;
     virtual std::string name() const = 0;
@@ -18,6 +31,8 @@ struct Optimizer {
     virtual size_t state_floats() const = 0;       // optimizer memory, in floats
     virtual std::vector<float*> state_buffers() = 0;  // for checkpoints: every state array, in a fixed order
     virtual std::vector<size_t> state_sizes() const = 0;
+    // what it keeps for parameter tensor i (params.params[i]), with the live values
+    virtual std::vector<StateArray> tensor_state(const ParamStore& params, size_t i) const = 0;
 };
 
 // Adam (Kingma & Ba 2015) with bias correction; AdamW's decoupled weight decay on matrices when weight_decay > 0.
@@ -33,6 +48,7 @@ struct Adam : Optimizer {
     size_t state_floats() const override { return m.size() + v.size(); }
     std::vector<float*> state_buffers() override { return {m.data(), v.data()}; }
     std::vector<size_t> state_sizes() const override { return {m.size(), v.size()}; }
+    std::vector<StateArray> tensor_state(const ParamStore& params, size_t i) const override;
 };
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimConfig& cfg, const ParamStore& params);

@@ -2,7 +2,9 @@
 #include "snapshot.h"
 
 #include <algorithm>
+#include <cmath>
 
+#include "adafactor.h"
 #include "trainer.h"
 
 namespace noam {
@@ -54,6 +56,62 @@ void capture_watched(Trainer& tr, Snapshot& s) {
         if (s.ffn_gated) std::copy(f.h.begin(), f.h.begin() + per_layer, s.ffn_product.begin() + l * per_layer);
     }
     // ---- end [FFN activations]
+    capture_optimizer(tr, s);
+}
+
+void capture_optimizer(const Trainer& tr, Snapshot& s) {
+    const ParamStore& ps = tr.model->params;
+    s.optimizer_memory = optimizer_memory(*tr.optim, ps);
+    for (TensorState& t : s.optimizer_memory.tensors)
+        for (StateArray& a : t.arrays) a.data = nullptr;  // the snapshot outlives this moment of the optimizer
+    const size_t adam = adam_memory(s.optimizer_memory.shapes()).floats;
+    s.optimizer_memory_ratio = adam ? (double)s.optimizer_memory.floats / adam : 0.0;
+
+    s.watched_param.clear();
+    s.watched_rows = s.watched_cols = 0;
+    s.watched_v_kind.clear();
+    for (auto* v : {&s.watched_grad_sq, &s.watched_v, &s.watched_v_hat, &s.watched_R, &s.watched_C}) v->clear();
+    s.watched_rel_error = -1;
+    s.watched_since = 0;
+    if (tr.watched_param < 0) return;
+    const int pi = tr.watched_param;
+    const Param& p = ps.params[pi];
+    const int n = p.shape[0], m = p.shape[1];
+    s.watched_param = p.name;
+    s.watched_rows = n;
+    s.watched_cols = m;
+    // G^2: the gradient of the last step stays in params.grads until the next step zeroes it
+    const float* G = ps.g(pi);
+    s.watched_grad_sq.resize(p.size);
+    for (size_t k = 0; k < p.size; k++) s.watched_grad_sq[k] = G[k] * G[k];
+    if (tr.step_count == 0) return;  // no step yet: no second moment
+
+    if (const auto* af = dynamic_cast<const Adafactor*>(tr.optim.get())) {
+        const Adafactor::Slot& sl = af->slots[pi];
+        s.watched_R = sl.R;
+        s.watched_C = sl.C;
+        if (af->exact_tensor == pi) {
+            s.watched_v_kind = "exact V";
+            s.watched_v = af->V_exact;
+            s.watched_since = af->exact_since;
+        }
+    } else if (const auto* adam = dynamic_cast<const Adam*>(tr.optim.get())) {
+        // Adam's v, bias-corrected as Adam divides by it: v / (1 - beta2^t); its row and column sums are what
+        // Adafactor would keep
+        s.watched_v_kind = "Adam's v";
+        const float* v = adam->v.data() + p.offset;
+        const double bc2 = 1.0 - std::pow((double)adam->beta2, (double)tr.step_count);
+        s.watched_v.resize(p.size);
+        for (size_t k = 0; k < p.size; k++) s.watched_v[k] = (float)(v[k] / bc2);
+        s.watched_R.resize(n);
+        s.watched_C.resize(m);
+        row_col_sums(s.watched_v.data(), n, m, s.watched_R.data(), s.watched_C.data());
+    }
+    if (s.watched_R.empty()) return;  // SGD keeps no second moment
+    s.watched_v_hat.resize(p.size);
+    rank1_reconstruction(s.watched_R.data(), s.watched_C.data(), n, m, s.watched_v_hat.data());
+    if (!s.watched_v.empty())
+        s.watched_rel_error = (float)relative_frobenius_error(s.watched_v_hat.data(), s.watched_v.data(), p.size);
 }
 
 }  // namespace noam

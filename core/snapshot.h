@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "optimizer_state.h"
+
 namespace noam {
 
 struct Trainer;
@@ -35,10 +37,29 @@ struct Snapshot {
     int sample_step = -1;               // the step the sample was generated at
     double elapsed_seconds = 0;         // training time so far
     int generation = 0;                 // +1 at every reset: the history restarts from index 0
+
+    // ---- optimizer (its memory; the watched weight matrix's second moment, filled only while one is watched)
+    OptimizerMemory optimizer_memory;   // the run's optimizer, tensor by tensor (array data not kept: null)
+    double optimizer_memory_ratio = 0;  // its state floats / Adam's for the same parameters
+    std::string watched_param;          // Trainer::watched_param's name; "" when no picture watches one
+    int watched_rows = 0, watched_cols = 0;
+    std::string watched_v_kind;         // "exact V" (Adafactor), "Adam's v" (bias-corrected), "" (none: SGD)
+    std::vector<float> watched_grad_sq; // (rows, cols) G^2 of the last step (after global-norm clipping)
+    std::vector<float> watched_v;       // (rows, cols) the full second moment (see watched_v_kind)
+    std::vector<float> watched_v_hat;   // (rows, cols) its rank-1 estimate R C^T / sum(R)
+    std::vector<float> watched_R;       // (rows) Adafactor's R (Adam: the row sums of v)
+    std::vector<float> watched_C;       // (cols) Adafactor's C (Adam: the column sums of v)
+    float watched_rel_error = -1;       // ||Vhat - V||_F / ||V||_F; -1 before the first step or without V
+    int watched_since = 0;              // Adafactor: the step its exact V began (0: exact from the start)
 };
 
 // Runs the watched example through the trainer's model and fills the watched-example fields of s
 // (tokens, labels, targets, probabilities, predictions, attention of every layer and head).
+// Also fills the optimizer block (capture_optimizer).
 void capture_watched(Trainer& tr, Snapshot& s);
+
+// The optimizer block: memory always (cheap: a few numbers per tensor); the watched matrix's pictures only
+// when tr.watched_param >= 0 (a few n x m passes at snapshot time, nothing inside a training step).
+void capture_optimizer(const Trainer& tr, Snapshot& s);
 
 }  // namespace noam

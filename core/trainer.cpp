@@ -3,6 +3,8 @@
 #include "trainer.h"
 
 #include <cmath>
+
+#include "adafactor.h"
 #include <sstream>
 
 #include <unistd.h>
@@ -114,6 +116,15 @@ bool Trainer::step() {
     r.accuracy = (float)s.accuracy;
     r.lr = lr;
     r.grad_norm = (float)grad_norm;
+    if (const auto* af = dynamic_cast<const Adafactor*>(optim.get())) {
+        r.update_rms = af->last.update_rms_all;
+        r.update_rms_max = af->last.update_rms_max;
+        r.clipped_fraction = af->last.clipped_fraction;
+        r.alpha = af->last.alpha_mean;
+        r.rho = af->last.rho;
+        r.beta2hat = af->last.beta2hat;
+        r.second_moment_error = std::max(0.0f, af->last.exact_error);
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.tokens_per_sec = (float)(B * T / std::max(seconds, 1e-9));
     if (t % cfg.train.eval_every == 0 || t == cfg.train.steps) {
@@ -139,6 +150,12 @@ EvalResult Trainer::evaluate() {
         e.accuracy = correct / e.count;
     }
     return e;
+}
+
+void Trainer::watch_param(int index) {
+    const auto& ps = model->params.params;
+    watched_param = index >= 0 && index < (int)ps.size() && ps[index].is_matrix() ? index : -1;
+    if (auto* af = dynamic_cast<Adafactor*>(optim.get())) af->track_exact(watched_param, step_count);
 }
 
 void Trainer::forward_watched() {

@@ -24,6 +24,15 @@ struct StepRecord {
     float lr = 0;
     float grad_norm = 0;   // before clipping
     float tokens_per_sec = 0;  // wall-clock: not part of determinism
+
+    // ---- optimizer (Adafactor stats; zero for others)
+    float update_rms = 0;      // RMS of the unclipped update U over every parameter
+    float update_rms_max = 0;  // the largest per-tensor RMS(U): clipping fires for a tensor when its RMS(U) > d
+    float clipped_fraction = 0;  // fraction of the parameter tensors whose update was clipped
+    float alpha = 0;           // step size alpha_t = max(eps2, RMS(X)) rho_t, averaged over the parameters
+    float rho = 0;             // relative step rho_t = min(1e-2, 1/sqrt(t)) (or the schedule's rate)
+    float beta2hat = 0;        // second-moment decay beta2hat_t = 1 - t^-0.8
+    float second_moment_error = 0;  // watched matrix: ||Vhat - V||_F / ||V||_F (0: none watched)
 };
 
 struct EvalResult {
@@ -61,6 +70,11 @@ struct Trainer {
     void forward_watched();
     // attention probability (layer l, head h, query t, key j) of the last forward_watched()
     float watched_attention(int l, int h, int t, int j) const { return model->blocks[l].attn.prob(0, h, t, j); }
+
+    // ---- optimizer pictures: the weight matrix whose second moment the snapshots carry (-1: none). Watching
+    // one makes Adafactor keep that matrix's exact V too (from now; from the start if no step has run yet).
+    int watched_param = -1;
+    void watch_param(int index);  // -1, or a parameter index; anything but a matrix means none
 
     // Appends n tokens to the prompt, each sampled from the model at the given temperature (0: greedy).
     std::vector<int> generate(std::vector<int> tokens, int n, float temperature, Rng& rng);

@@ -49,9 +49,12 @@
 #include "panel_lesson_list.h"
 #include "panel_lesson_step.h"
 #include "panel_loss.h"
+#include "panel_optimizer_memory.h"
+#include "panel_optimizer_stats.h"
 #include "panel_positions.h"
 #include "panel_sample.h"
 #include "panel_schedule.h"
+#include "panel_second_moment.h"
 #include "panel_setup.h"
 #include "panel_stepper.h"
 #include "panel_summary.h"
@@ -129,6 +132,9 @@ struct App {
     ActivationsPanel activations;
     FfnGatesPanel ffn_gates;
     FfnParamsPanel ffn_params;
+    OptimizerMemoryPanel optimizer_memory;
+    SecondMomentPanel second_moment;
+    OptimizerStatsPanel optimizer_stats;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
     double next_watch_poll = 0, next_library_poll = 0;
@@ -420,6 +426,7 @@ const PanelKindInfo kPanelKinds[] = {
     {"attention", 1.6f, 280}, {"sample", 0.7f, 200},     {"token_probs", 0.5f, 130}, {"summary", 0.8f, 200},
     {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},   {"activations", 1.3f, 280},
     {"ffn_gates", 1.1f, 230}, {"ffn_params", 0.8f, 190},
+    {"optimizer_memory", 1.2f, 300}, {"second_moment", 1.8f, 360}, {"optimizer_stats", 1.4f, 320},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
@@ -479,11 +486,21 @@ void watch_lesson_file(App& app) {
     app.open_key = canonical_path(app.player.lesson().file);
 }
 
+// the matrix a "second_moment" panel shows: its "param" option, or the first block's FFN W1
+std::string second_moment_param(const PanelSpec& p) {
+    return p.options.is_object() ? p.options.value("param", SecondMomentPanel::kDefaultParam) : SecondMomentPanel::kDefaultParam;
+}
+
 void open_lesson(App& app, std::shared_ptr<const Lesson> lesson, int step_index) {
     app.lesson_mode = true;
     // the controls panel's Train / Pause goes through the player (a step trains through Step N)
     app.controls.on_toggle_play = [&app] { app.player.toggle_play(app.run); };
     app.stepper_from_back = false;
+    // a lesson that shows a second moment: its runs keep that matrix's exact V from their first step
+    for (const LessonStep& st : lesson->steps)
+        for (const PanelSpec& p : st.panels)
+            if (p.kind == "second_moment" && app.run.watched_param.empty())
+                app.run.watch_param(second_moment_param(p));
     app.player.open(std::move(lesson), app.run, step_index);
     watch_lesson_file(app);
 }
@@ -560,6 +577,7 @@ void sync_step_panels(App& app) {
                 app.activations.set_kinds(kinds);
             }
             if (p.kind == "ffn_gates") app.ffn_gates.layer = std::max(0, p.layer);
+            if (p.kind == "second_moment") app.second_moment.param = second_moment_param(p);
         }
         app.attention.show_grid = grid || !one;
         app.attention.show_focus = one;  // the grid alone fills its panel (a click on a map enlarges it)
@@ -640,6 +658,9 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "activations") app.activations.Draw(app.run, ui);
         else if (t == "ffn_gates") app.ffn_gates.Draw(app.run, ui);
         else if (t == "ffn_params") app.ffn_params.Draw(app.runs, ui);
+        else if (t == "optimizer_memory") app.optimizer_memory.Draw(app.runs, ui, has_preview ? &preview : nullptr);
+        else if (t == "second_moment") app.second_moment.Draw(app.runs, ui);
+        else if (t == "optimizer_stats") app.optimizer_stats.Draw(app.runs, ui);
     }
 }
 
@@ -1151,6 +1172,7 @@ int gui_main(const std::vector<std::string>& args) {
     app.run.live.reset();
     app.attention.release_gl();
     app.positions.release_gl();
+    app.second_moment.release_gl();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

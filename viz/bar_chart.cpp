@@ -50,7 +50,7 @@ int BarChart(const char* id, const std::vector<std::string>& labels, const std::
             if (opt.value_labels) value_w = std::max(value_w, font->CalcTextSizeA(fs, 1e9f, 0, fmt(values[i]).c_str()).x);
         }
         label_w = std::min(label_w, size.x * 0.45f);
-        const float x0 = p0.x + label_w + 8, x1 = p0.x + size.x - (opt.value_labels ? value_w + 8 : 4);
+        const float x0 = p0.x + (label_w > 0 ? label_w + 8 : 0), x1 = p0.x + size.x - (opt.value_labels ? value_w + 8 : 4);
         const float row_h = size.y / n, bar_h = std::max(2.0f, std::min(row_h * 0.7f, fs * 1.2f));
         for (int i = 0; i < n; i++) {
             const float cy = p0.y + (i + 0.5f) * row_h;
@@ -76,7 +76,9 @@ int BarChart(const char* id, const std::vector<std::string>& labels, const std::
             ref_b = p0.y;
         }
     } else {
-        const float label_h = fs + 4, value_h = opt.value_labels ? fs + 2 : 0;
+        // no room under the bars when no bar has a label (a bar strip along a heatmap's edge)
+        const bool any_label = std::any_of(labels.begin(), labels.begin() + n, [](const std::string& l) { return !l.empty(); });
+        const float label_h = any_label ? fs + 4 : 0, value_h = opt.value_labels ? fs + 2 : 0;
         const float y1 = p0.y + size.y - label_h, y0 = p0.y + value_h;
         const float col_w = size.x / n, bar_w = std::max(2.0f, col_w * 0.7f);
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 // Bar chart widget: one bar per label (horizontal: labels on the left, bars growing right; vertical:
 // labels under the bars), value labels, an optional reference line (e.g. expert capacity), hover read-out.
+// With every label empty and value_labels off it is a bare bar strip (e.g. along a heatmap's edge).
 #pragma once
 #include <cmath>
 #include <string>

@@ -43,4 +43,18 @@ std::string format_duration(double s) {
     return buf;
 }
 
+std::string format_bytes(uint64_t bytes) {
+    static const char* kUnit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    int k = 0;
+    while (v >= 1023.5 && k < 4) {
+        v /= 1024;
+        k++;
+    }
+    char buf[64];
+    if (k == 0) std::snprintf(buf, sizeof buf, "%llu B", (unsigned long long)bytes);
+    else std::snprintf(buf, sizeof buf, "%.*f %s", v >= 100 ? 0 : v >= 10 ? 1 : 2, v, kUnit[k]);
+    return buf;
+}
+
 }  // namespace noam::viz

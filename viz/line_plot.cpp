@@ -128,9 +128,9 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
             if (!std::isfinite(dy_[i])) continue;
             pts_.push_back(ImVec2(ax.to_px(dx_[i]), ay.to_px(dy_[i])));
         }
-        if (pts_.size() >= 2) dl->AddPolyline(pts_.data(), (int)pts_.size(), s.color, 0, s.thickness);
+        if (pts_.size() >= 2 && s.thickness > 0) dl->AddPolyline(pts_.data(), (int)pts_.size(), s.color, 0, s.thickness);
         if (s.markers || pts_.size() == 1) {
-            const float r = std::max(2.0f, s.thickness * 1.3f);
+            const float r = s.thickness > 0 ? std::max(2.0f, s.thickness * 1.3f) : 2.5f;
             for (const ImVec2& p : pts_) dl->AddCircleFilled(p, r, s.color, 10);
         }
     }
@@ -164,8 +164,8 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
             for (const PlotSeries& s : series) {
                 if (!s.legend) continue;
                 const float cy = y + line_h * 0.5f;
-                dl->AddLine(ImVec2(b0.x + 6, cy), ImVec2(b0.x + 6 + sw, cy), s.color, std::max(2.0f, s.thickness));
-                if (s.markers) dl->AddCircleFilled(ImVec2(b0.x + 6 + sw * 0.5f, cy), 3.0f, s.color);
+                if (s.thickness > 0) dl->AddLine(ImVec2(b0.x + 6, cy), ImVec2(b0.x + 6 + sw, cy), s.color, std::max(2.0f, s.thickness));
+                if (s.markers) dl->AddCircleFilled(ImVec2(b0.x + 6 + sw * 0.5f, cy), s.thickness > 0 ? 3.0f : 3.5f, s.color);
                 dl->AddText(font, sfs, ImVec2(b0.x + 12 + sw, y + 2), IM_COL32(220, 224, 232, 255), s.label.c_str());
                 y += line_h;
             }

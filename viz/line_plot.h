@@ -18,7 +18,7 @@ struct PlotSeries {
     const float* y = nullptr;
     size_t n = 0;
     ImU32 color = IM_COL32(255, 255, 255, 255);
-    float thickness = 2.0f;
+    float thickness = 2.0f;     // 0: no line, the markers alone (events such as clipping)
     bool markers = false;       // a dot on every point (sparse series such as validation loss)
     bool legend = true;         // listed in the legend
     bool readout = true;        // listed in the hover read-out

@@ -20,7 +20,24 @@ bool RunView::start(const RunConfig& cfg, bool play) {
     snap.reset();
     clear_history();
     refresh();
+    post_watch();  // before anyone else's command: before the first step
     return true;
+}
+
+void RunView::watch_param(const std::string& name) {
+    watched_param = name;
+    post_watch();
+}
+
+void RunView::post_watch() {
+    if (!live || !snap || (watch_posted_run_ == run_id && watch_posted_ == watched_param)) return;
+    int index = -1;  // "" or a name that is not a matrix of this model: watch none
+    const auto& tensors = snap->optimizer_memory.tensors;
+    for (size_t i = 0; i < tensors.size(); i++)
+        if (tensors[i].param == watched_param && tensors[i].shape.size() == 2) index = (int)i;
+    post(CommandKind::WatchParam, index);
+    watch_posted_run_ = run_id;
+    watch_posted_ = watched_param;
 }
 
 void RunView::clear_history() {

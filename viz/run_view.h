@@ -29,6 +29,11 @@ struct RunView {
     // Builds a new LiveRun from cfg; on an exception (ConfigError, invalid_argument ...) keeps the current
     // run, stores the message in start_error and returns false.
     bool start(const RunConfig& cfg, bool play);
+    // The weight matrix whose second moment the snapshots carry (for the second-moment picture; "" none).
+    // The current run is asked at once (CommandKind::WatchParam), and every run started later before its first
+    // step, so Adafactor's exact V of that matrix is exact from step 0.
+    void watch_param(const std::string& name);
+    std::string watched_param;
     // Once per frame, before drawing.
     void refresh();
     // to this run and to its followers (side-by-side runs: see run_set.h)
@@ -47,6 +52,9 @@ struct RunView {
 
 private:
     void clear_history();
+    void post_watch();
+    uint64_t watch_posted_run_ = ~0ull;  // the run and the name last asked for
+    std::string watch_posted_;
     int last_step_ = -1;
     std::chrono::steady_clock::time_point last_step_change_{};
 };

@@ -30,6 +30,8 @@ expect 2 "/model/n_heads: d_model \(60\) must be divisible by n_heads \(8\)" -- 
 expect 2 "/data/task: expected one of copy, reverse" -- "$BIN" train "$BROKEN/unknown_task.json"
 expect 2 "corpus.*/nonexistent/corpus.txt" -- "$BIN" train "$BROKEN/missing_corpus.json"
 expect 2 "expected an object, got an array" -- "$BIN" train "$BROKEN/not_an_object.json"
+expect 2 "/optim/kind: expected one of adam, adamw, adafactor, sgd, got \"adafactr\"" -- "$BIN" train "$BROKEN/unknown_optimizer.json"
+expect 2 "/optim/clip_threshold: expected a number between 1e-06 and 1e\+09, got 0" -- "$BIN" train "$BROKEN/adafactor_zero_clip_threshold.json"
 expect 2 "--out F.json is required" -- "$BIN" dump "$SRC/configs/default.json"
 
 # a huge learning rate: the run stops itself with a message, exit 1, and still writes what it has

@@ -25,3 +25,10 @@ TEST(Format, Duration) {
     EXPECT_EQ(format_duration(75), "1 min 15 s");
     EXPECT_EQ(format_duration(3725), "1 h 02 min");
 }
+
+TEST(Format, Bytes) {
+    EXPECT_EQ(format_bytes(512), "512 B");
+    EXPECT_EQ(format_bytes(906240), "885 KiB");        // Adam's state for the S model's 113k parameters
+    EXPECT_EQ(format_bytes(23296), "22.8 KiB");
+    EXPECT_EQ(format_bytes(3300000), "3.15 MiB");
+}
