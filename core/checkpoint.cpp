@@ -356,7 +356,10 @@ static DecodedRun decode(const std::string& path) {
     d.history.assign(rows, StepRecord{});
     size_t offset = kFrontBytes + header_bytes;
     for (size_t ai = 0; ai < arrays.size(); ai++) {
-        const auto& [name, type, count] = arrays[ai];
+        // plain references, not a structured binding: clang 14 (the fuzz build) cannot capture those in a lambda
+        const std::string& name = std::get<0>(arrays[ai]);
+        const std::string& type = std::get<1>(arrays[ai]);
+        const size_t count = std::get<2>(arrays[ai]);
         const char* src = bytes.data() + offset;
         offset += count * 4;
         const std::string at = "header/arrays/" + std::to_string(ai);

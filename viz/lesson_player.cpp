@@ -47,7 +47,7 @@ bool LessonPlayer::start_run(const RunConfig& c, RunView& run) {
         error = "The run could not start: " + run.start_error;
         return false;
     }
-    runs_key_.clear();
+    runs_key_ = active() ? runs_key(step().runs) : "";
     if (set_ && active()) {
         // the step's side-by-side runs: the primary's config with each one's settings
         const std::vector<RunVariant>& variants = step().runs;
@@ -61,7 +61,6 @@ bool LessonPlayer::start_run(const RunConfig& c, RunView& run) {
         }
         if (err.empty()) set_->start_companions(variants.empty() ? "" : variants[0].label, others, err);
         if (!err.empty()) error = "The runs side by side could not start: " + err;
-        runs_key_ = runs_key(variants);
     }
     cfg_ = c;
     cfg_version_++;
@@ -117,7 +116,7 @@ void LessonPlayer::go_to(int i, RunView& run) {
     } catch (const std::exception& e) {
         error = e.what();
     }
-    if (!same_config(want, cfg_) || runs_key(step().runs) != runs_key_) start_run(want, run);
+    if (!same_config(want, cfg_) || (set_ && runs_key(step().runs) != runs_key_)) start_run(want, run);
     begin_step(run, false);
 }
 

@@ -12,15 +12,19 @@ if ! command -v clang++ >/dev/null; then echo "run_fuzzers: clang++ is missing (
 WORK=${FUZZ_WORK:-$PWD/fuzz-work}
 mkdir -p "$WORK"
 cmake -S "$SRC/fuzz" -B "$WORK/build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=None >/dev/null
-cmake --build "$WORK/build" -j "$(nproc)" 2>&1 | grep -E "error|warning: " || true
+if ! cmake --build "$WORK/build" -j "$(nproc)" >"$WORK/build.log" 2>&1; then
+  echo "FAIL: the fuzz targets do not build with clang:"; grep -E "error" "$WORK/build.log" | head -10; exit 1
+fi
 status=0
+ran=0
 for bin in "$WORK"/build/fuzz_*; do
   [ -x "$bin" ] || continue
-  name=$(basename "$bin"); target=${name#fuzz_}
+  name=$(basename "$bin"); target=${name#fuzz_}; ran=$((ran+1))
   corpus="$WORK/corpus_$target"; mkdir -p "$corpus"
   case $target in
     lesson) seeds=("$SRC"/lessons/*.json "$SRC"/tests/data/broken_lessons/*.json "$SRC"/tests/data/lessons/*.json) ;;
     config) seeds=("$SRC"/configs/*.json "$SRC"/tests/data/broken_configs/*.json) ;;
+    run) seeds=("$SRC"/tests/data/runs/*.noamrun "$SRC"/tests/data/broken_runs/*) ;;
     *) seeds=("$SRC"/tests/data/fuzz_seeds/$target/*) ;;
   esac
   for s in "${seeds[@]}"; do [ -f "$s" ] && cp "$s" "$corpus/" || true; done
@@ -38,4 +42,5 @@ for bin in "$WORK"/build/fuzz_*; do
     echo "FAIL $target:"; grep -E "ERROR|runtime error|SUMMARY|Test unit written" "$WORK/$target.log" | head -10; status=1
   fi
 done
+if [ "$ran" -eq 0 ]; then echo "FAIL: no fuzz target was built"; exit 1; fi
 exit $status
