@@ -36,7 +36,10 @@ static double rms(const float* x, size_t n) {
 }
 
 void Adafactor::step(ParamStore& params, float lr, int t) {
-    const double beta2hat = 1.0 - std::pow((double)t, -(double)s.decay_exponent);  // 0 at t = 1: no bias correction
+    // beta2hat_t = 1 - t^-0.8 is 0 at t = 1 (the first estimate is G^2 itself): no bias correction is needed.
+    // A fixed beta2 (an option, to show why) starts from R = C = 0 with weight 1 - beta2: Vhat is far too small
+    // for the first steps and, uncorrected, the updates far too large.
+    const double beta2hat = s.fixed_beta2 > 0 ? (double)s.fixed_beta2 : 1.0 - std::pow((double)t, -(double)s.decay_exponent);
     const double rho = s.relative_step ? std::min(1e-2, 1.0 / std::sqrt((double)t)) : lr;
     last.beta2hat = (float)beta2hat;
     last.rho = (float)rho;

@@ -11,6 +11,7 @@ namespace noam {
 
 struct AdafactorSettings {
     float decay_exponent = 0.8f;  // beta2hat_t = 1 - t^-0.8
+    float fixed_beta2 = 0.0f;     // > 0: a constant beta2 instead (no bias correction), to show what goes wrong
     float eps1 = 1e-30f;          // added to the squared gradients
     float eps2 = 1e-3f;           // floor of the parameter scale RMS(X)
     float clip_threshold = 1.0f;  // d: the update is scaled down when RMS(U) > d

@@ -85,6 +85,7 @@ static OptimConfig parse_optim(const nlohmann::json& j, const std::string& where
     o.relative_step = r.get_bool("relative_step", o.relative_step);
     o.scale_parameter = r.get_bool("scale_parameter", o.scale_parameter);
     o.decay_exponent = (float)r.get_number("decay_exponent", o.decay_exponent, 0.01, 10.0);
+    o.fixed_beta2 = (float)r.get_number("fixed_beta2", o.fixed_beta2, 0.0, 0.999999);
     o.clip_threshold = (float)r.get_number("clip_threshold", o.clip_threshold, 1e-6, 1e9);
     o.eps1 = (float)r.get_number("eps1", o.eps1, 1e-38, 1.0);
     o.eps2 = (float)r.get_number("eps2", o.eps2, 0.0, 1.0);
@@ -196,7 +197,7 @@ nlohmann::json run_config_to_json(const RunConfig& c) {
                   {"eps", o.eps}, {"weight_decay", o.weight_decay}, {"grad_clip", o.grad_clip},
                   {"label_smoothing", o.label_smoothing}, {"momentum", o.momentum},
                   {"relative_step", o.relative_step}, {"scale_parameter", o.scale_parameter},
-                  {"decay_exponent", o.decay_exponent}, {"clip_threshold", o.clip_threshold}, {"eps1", o.eps1},
+                  {"decay_exponent", o.decay_exponent}, {"fixed_beta2", o.fixed_beta2}, {"clip_threshold", o.clip_threshold}, {"eps1", o.eps1},
                   {"eps2", o.eps2}};
     const TrainConfig& t = c.train;
     j["train"] = {{"batch_size", t.batch_size}, {"steps", t.steps}, {"seed", t.seed}, {"eval_every", t.eval_every},

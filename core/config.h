@@ -59,6 +59,7 @@ struct OptimConfig {
     bool relative_step = true;   // rho_t = min(1e-2, 1/sqrt(t)) instead of the schedule's lr
     bool scale_parameter = true; // alpha_t scaled by max(eps2, RMS(X))
     float decay_exponent = 0.8f; // beta2hat_t = 1 - t^-decay_exponent
+    float fixed_beta2 = 0.0f;    // > 0: a constant beta2 without bias correction instead of the schedule
     float clip_threshold = 1.0f; // d
     float eps1 = 1e-30f, eps2 = 1e-3f;
 };

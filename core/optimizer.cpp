@@ -43,6 +43,7 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimConfig& cfg, const ParamSto
     if (cfg.kind == "adafactor") {
         AdafactorSettings s;
         s.decay_exponent = cfg.decay_exponent;
+        s.fixed_beta2 = cfg.fixed_beta2;
         s.eps1 = cfg.eps1;
         s.eps2 = cfg.eps2;
         s.clip_threshold = cfg.clip_threshold;

@@ -45,6 +45,28 @@ TEST(Adafactor, FirstStepByHand) {
     EXPECT_NEAR(v[3], 0.25f * 0.20f / 0.30f, 1e-7);
 }
 
+// A fixed beta2 = 0.999 without bias correction, on the same first step: R and C are 1 - 0.999 = 0.001 times
+// the values above, so Vhat is 1000x too small and U = G / sqrt(Vhat) is sqrt(1000) = 31.6x too large:
+// RMS(U) = 0.979796 * 31.6228 = 30.98, and update clipping (d = 1) is all that keeps the step sane.
+TEST(Adafactor, FixedBeta2WithoutBiasCorrectionInflatesTheFirstUpdates) {
+    ParamStore ps;
+    ps.declare("w", {2, 2});
+    ps.allocate();
+    ps.values = {1, 2, 3, 4};
+    ps.grads = {0.1f, -0.2f, 0.3f, 0.4f};
+    AdafactorSettings fixed;
+    fixed.fixed_beta2 = 0.999f;
+    Adafactor opt(ps, fixed);
+    opt.step(ps, 123.0f, 1);
+    EXPECT_FLOAT_EQ(opt.last.beta2hat, 0.999f);
+    EXPECT_NEAR(opt.slots[0].R[0], 0.001f * 0.05f, 1e-9);
+    EXPECT_NEAR(opt.last.update_rms[0], 0.979796 * std::sqrt(1000.0), 1e-3);
+    EXPECT_TRUE(opt.last.clipped[0]);
+    // clipped to RMS(Uhat) = d = 1: w[1][1] moves alpha * U11 / RMS(U) = 0.0273861 * (0.979796 / 0.979796),
+    // where the scheduled run moved it 0.0273861 * 0.979796 (4 -> 3.973167)
+    EXPECT_NEAR(4.0 - ps.values[3], 0.0273861, 2e-6);
+}
+
 TEST(Adafactor, DecayAndRelativeStepFollowTheSchedules) {
     ParamStore ps;
     ps.declare("b", {3});
