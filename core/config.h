@@ -33,6 +33,8 @@ struct ModelConfig {
     FfnKind ffn = FfnKind::ReLU;
     bool ffn_bias = true;          // the 2017 FFN has biases; the GLU paper's variants do not
     float init_scale = 1.0f;       // linear weights ~ N(0, (init_scale^2) / fan_in)
+    bool talking_heads = false;    // Shazeer et al. 2020: learned (h, h) head mixes before and after the softmax
+    int attention_dconv = 0;       // Primer: causal depthwise convolution of this width after Q, K, V (0: off)
     int kv_heads() const { return n_kv_heads > 0 ? n_kv_heads : n_heads; }
     int head_dim() const { return d_model / n_heads; }
 };
