@@ -91,7 +91,7 @@ void softmax_row(float* row, int n) {
 
 void causal_dconv_forward(const float* w, int width, const float* x, float* y, int C, int t0, int t1) {
     for (int t = t0; t < t1; t++) {
-        float* yt = y + (size_t)t * C;
+        float* yt = y + (size_t)(t - t0) * C;
         for (int c = 0; c < C; c++) yt[c] = 0.0f;
         // y[t][c] = sum_i w[i][c] x[t-i][c]
         for (int i = 0; i < width && i <= t; i++) {

@@ -65,7 +65,7 @@ void softmax_row(float* row, int n);
 
 // Rows [t0, t1) of a causal depthwise convolution along time, one filter per channel (Primer):
 //   y[t][c] = sum_{i < width} w[i][c] x[t - i][c],  x[t < 0] = 0
-// x and y point at row 0 of one sequence, rows of C floats.
+// x points at row 0 of one sequence (rows of C floats); y at the output of row t0 (rows t0..t1-1 follow it).
 void causal_dconv_forward(const float* w, int width, const float* x, float* y, int C, int t0, int t1);
 
 // Talking-heads mix of H rows of n values: out[a][j] = sum_b M[b][a] in[b][j] (M as (from, to)), or with
