@@ -16,6 +16,8 @@ static const char* kUsage =
     "  gui [LESSON|CONFIG] [flags] open the window on a lesson, or on a free run of a config (noamlab gui --help)\n"
     "  train CONFIG [flags]       train headless, print progress, write the history (noamlab train --help)\n"
     "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
+    "  generate CONFIG --tokens N text from a trained model: KV cache, sampling, speculative decoding\n"
+    "                             (noamlab generate --help)\n"
     "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
     "  check LESSON.json...       validate lesson files\n"
     "  lesson run LESSON.json     play a lesson headless and check its observations (noamlab lesson --help)\n"
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
     if (cmd == "gui") return noam::viz::gui_main(rest);
     if (cmd == "train") return noam::cli::guarded(cmd, noam::cli::cmd_train, rest);
     if (cmd == "dump") return noam::cli::guarded(cmd, noam::cli::cmd_dump, rest);
+    if (cmd == "generate") return noam::cli::guarded(cmd, noam::cli::cmd_generate, rest);
     if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
     if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);
     if (cmd == "lesson") return noam::cli::guarded(cmd, noam::cli::cmd_lesson, rest);

@@ -10,9 +10,15 @@
 
 namespace noam {
 
-SpeculativeDecoder::SpeculativeDecoder(KVCacheDecoder& d, KVCacheDecoder& t, const SamplingConfig& sampling, int g)
-    : draft(d), target(t), draft_sampler(sampling, t.model.cfg.vocab_size),
-      target_sampler(sampling, t.model.cfg.vocab_size), gamma(g) {
+static int sampled_vocab(const KVCacheDecoder& t, int sample_vocab) {
+    const int V = t.model.cfg.vocab_size;
+    return sample_vocab > 0 && sample_vocab < V ? sample_vocab : V;
+}
+
+SpeculativeDecoder::SpeculativeDecoder(KVCacheDecoder& d, KVCacheDecoder& t, const SamplingConfig& sampling, int g,
+                                       int sample_vocab)
+    : draft(d), target(t), draft_sampler(sampling, sampled_vocab(t, sample_vocab)),
+      target_sampler(sampling, sampled_vocab(t, sample_vocab)), gamma(g), vocab(sampled_vocab(t, sample_vocab)) {
     const int V = t.model.cfg.vocab_size;
     if (d.model.cfg.vocab_size != V)
         throw std::invalid_argument("speculative decoding: the draft's vocabulary (" +
@@ -24,16 +30,16 @@ SpeculativeDecoder::SpeculativeDecoder(KVCacheDecoder& d, KVCacheDecoder& t, con
     if (gamma < 1 || gamma + 1 > t.max_chunk)
         throw std::invalid_argument("speculative decoding: gamma " + std::to_string(gamma) + " must be between 1 and " +
                                     std::to_string(t.max_chunk - 1));
-    q.assign((size_t)gamma * V, 0.0f);
-    p.assign((size_t)(gamma + 1) * V, 0.0f);
-    residual.assign(V, 0.0f);
+    q.assign((size_t)gamma * vocab, 0.0f);
+    p.assign((size_t)(gamma + 1) * vocab, 0.0f);
+    residual.assign(vocab, 0.0f);
     chunk.assign(gamma + 1, 0);
 }
 
 // Both caches hold tokens[start .. length-2]; the last token is the first input of the next round.
 void SpeculativeDecoder::generate(std::vector<int>& tokens, int n, Rng& rng) {
     if (tokens.empty()) throw std::invalid_argument("generate: the prompt needs at least one token");
-    const int V = target.model.cfg.vocab_size, seq_len = target.max_T;
+    const int V = vocab, model_V = target.model.cfg.vocab_size, seq_len = target.max_T;
     tokens.reserve(tokens.size() + n + gamma + 1);
     int start = -1;  // no window yet: the first round builds the caches
     int produced = 0;
@@ -62,7 +68,7 @@ void SpeculativeDecoder::generate(std::vector<int>& tokens, int n, Rng& rng) {
         // 2. the target scores the last token and all proposals in one pass: p_1 .. p_{g+1}
         const float* z = target.forward(chunk.data(), g + 1);
         for (int i = 0; i <= g; i++) {
-            const float* pi = target_sampler.distribution(z + (size_t)i * V);
+            const float* pi = target_sampler.distribution(z + (size_t)i * model_V);
             std::copy(pi, pi + V, p.begin() + (size_t)i * V);
         }
         // 3. keep x_i with probability min(1, p_i(x_i) / q_i(x_i)); at the first rejection draw from

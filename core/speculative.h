@@ -32,10 +32,13 @@ struct SpeculativeDecoder {
     std::vector<float> residual;   // (V) max(0, p - q) of a rejected position
     std::vector<int> chunk;        // (gamma+1) the last token and the proposals: the target's one pass
 
+    int vocab = 0;                 // tokens drawn from: the first `vocab` logits (a config may declare more ids
+                                   // than its data uses)
+
     // The two models must share the vocabulary and context length (the draft's seq_len at least the target's).
-    // Throws std::invalid_argument otherwise, or for gamma < 1.
+    // Throws std::invalid_argument otherwise, or for gamma < 1. sample_vocab 0: the models' whole vocabulary.
     SpeculativeDecoder(KVCacheDecoder& draft_decoder, KVCacheDecoder& target_decoder, const SamplingConfig& sampling,
-                       int gamma);
+                       int gamma, int sample_vocab = 0);
 
     // Appends n tokens to tokens (at least one token: the prompt). Same context-window rule as generate_cached.
     void generate(std::vector<int>& tokens, int n, Rng& rng);
