@@ -7,6 +7,10 @@
 
 namespace noam {
 
+// The score loop's tiling: keys per block (a (d_k, 256) block of K^T, 32 KB at d_k 32, stays in L1 while every
+// query head sharing it runs), and keys per register chunk (four AVX-512 vectors).
+constexpr int kKeyBlock = 256, kChunk = 64;
+
 KVCacheDecoder::KVCacheDecoder(TransformerLM& m, int chunk) : model(m) {
     const ModelConfig& cfg = model.cfg;
     if (!cfg.causal)
@@ -14,11 +18,12 @@ KVCacheDecoder::KVCacheDecoder(TransformerLM& m, int chunk) : model(m) {
                                     "position would change with each new token, and there is nothing to cache");
     max_T = cfg.seq_len;
     max_chunk = chunk > 0 ? std::min(chunk, max_T) : max_T;
+    kt_stride = (max_T + kChunk - 1) / kChunk * kChunk;
     const int D = cfg.d_model, H = cfg.n_heads, hd = cfg.head_dim(), V = cfg.vocab_size;
     const size_t qs = (size_t)H * hd, kvs = (size_t)cfg.kv_heads() * hd;
     layers.resize(cfg.n_layers);
     for (LayerKVCache& L : layers) {
-        L.k.assign((size_t)max_T * kvs, 0.0f);
+        L.k_t.assign((size_t)kt_stride * kvs, 0.0f);
         L.v.assign((size_t)max_T * kvs, 0.0f);
         if (cfg.attention_dconv > 0) {
             L.q_raw.assign((size_t)max_T * qs, 0.0f);
@@ -29,6 +34,7 @@ KVCacheDecoder::KVCacheDecoder(TransformerLM& m, int chunk) : model(m) {
     for (auto* buf : {&x, &a, &s, &h, &c, &f}) buf->assign((size_t)max_chunk * D, 0.0f);
     q.assign((size_t)max_chunk * qs, 0.0f);
     ctx = q;
+    k_new.assign((size_t)max_chunk * kvs, 0.0f);
     att.assign((size_t)H * max_T, 0.0f);
     if (cfg.talking_heads) att_mixed = att;
     logits.assign((size_t)max_chunk * V, 0.0f);
@@ -69,7 +75,7 @@ void KVCacheDecoder::attend(int layer, const float* xin, float* y, int m) {
     const size_t qs = (size_t)H * hd, kvs = (size_t)KV * hd;
     const float scale = at.scale_scores ? 1.0f / std::sqrt((float)hd) : 1.0f;
 
-    // q, k, v of the new rows; k and v go straight into the cache at their positions
+    // q, k, v of the new rows; v goes straight into the cache at its positions, k through k_new into K^T
     if (at.dconv_width > 0) {
         // Primer: the convolution of position t reads the projections of t-1 .. t-width+1, kept in the cache
         at.wq.forward(xin, L.q_raw.data() + p0 * qs, m);
@@ -77,29 +83,43 @@ void KVCacheDecoder::attend(int layer, const float* xin, float* y, int m) {
         at.wv.forward(xin, L.v_raw.data() + p0 * kvs, m);
         const ParamStore& ps = model.params;
         causal_dconv_forward(ps.w(at.dconv_index[0]), at.dconv_width, L.q_raw.data(), q.data(), (int)qs, p0, p0 + m);
-        causal_dconv_forward(ps.w(at.dconv_index[1]), at.dconv_width, L.k_raw.data(), L.k.data() + p0 * kvs,
-                             (int)kvs, p0, p0 + m);
+        causal_dconv_forward(ps.w(at.dconv_index[1]), at.dconv_width, L.k_raw.data(), k_new.data(), (int)kvs, p0,
+                             p0 + m);
         causal_dconv_forward(ps.w(at.dconv_index[2]), at.dconv_width, L.v_raw.data(), L.v.data() + p0 * kvs,
                              (int)kvs, p0, p0 + m);
         for (int i = 0; i < m; i++)
             counts.conv_bytes += sizeof(float) * (double)std::min(at.dconv_width - 1, p0 + i) * (qs + 2 * kvs);
     } else {
         at.wq.forward(xin, q.data(), m);
-        at.wk.forward(xin, L.k.data() + p0 * kvs, m);
+        at.wk.forward(xin, k_new.data(), m);
         at.wv.forward(xin, L.v.data() + p0 * kvs, m);
     }
+    for (int i = 0; i < m; i++)
+        for (size_t e = 0; e < kvs; e++) L.k_t[e * kt_stride + p0 + i] = k_new[i * kvs + e];
 
     for (int i = 0; i < m; i++) {
         const int n = p0 + i + 1;  // keys 0 .. p0+i: the cache and the new rows up to this one (causal)
         const float* qi = q.data() + (size_t)i * qs;
         float* ci = ctx.data() + (size_t)i * qs;
-        // scores: att[h][j] = q_h . k_g[j] / sqrt(d_k). Keys outer, heads inner: each cached key row is read
-        // once and serves all the query heads that share it (n_heads / n_kv_heads of them; all of them in MQA).
-        for (int j = 0; j < n; j++) {
-            const float* kj = L.k.data() + (size_t)j * kvs;
-            for (int hq = 0; hq < H; hq++)
-                att[(size_t)hq * max_T + j] = dot(qi + hq * hd, kj + (hq / heads_per_kv) * hd, hd) * scale;
-        }
+        // scores: att[h][j] = q_h . k_g[j] / sqrt(d_k) = sum_e q_h[e] K_g^T[e][j] / sqrt(d_k): kChunk keys at a time
+        // in registers, summed over e. Block by block, every query head that shares the block's K/V head reads it
+        // while it is in L1: the cache comes from memory once per token whatever the number of query heads
+        // (MQA: 1/h of MHA's bytes).
+        for (int j0 = 0; j0 < n; j0 += kKeyBlock)
+            for (int hq = 0; hq < H; hq++) {
+                const int g = hq / heads_per_kv;
+                const float* kt_g = L.k_t.data() + (size_t)g * hd * kt_stride;
+                float* sc = att.data() + (size_t)hq * max_T;
+                for (int j = j0; j < std::min(j0 + kKeyBlock, n); j += kChunk) {
+                    float acc[kChunk] = {};
+                    for (int e = 0; e < hd; e++) {
+                        const float qe = qi[hq * hd + e] * scale;
+                        const float* kt = kt_g + (size_t)e * kt_stride + j;  // rows padded to kt_stride: no overrun
+                        for (int u = 0; u < kChunk; u++) acc[u] += qe * kt[u];
+                    }
+                    for (int u = 0; u < kChunk && j + u < n; u++) sc[j + u] = acc[u];
+                }
+            }
         float* w = att.data();  // (H, n) the weights of the values
         if (at.talking_heads) {
             // logits mixed across heads, softmax, weights mixed across heads (see Attention::attend_talking_heads)
@@ -110,16 +130,35 @@ void KVCacheDecoder::attend(int layer, const float* xin, float* y, int m) {
         } else {
             for (int hq = 0; hq < H; hq++) softmax_row(att.data() + (size_t)hq * max_T, n);
         }
-        // ctx_h = sum_j w_h[j] v_g[j]: again each cached value row read once for all its query heads
+        // ctx_h = sum_j w_h[j] v_g[j]: 16 channels at a time in registers, two keys interleaved (two independent
+        // sums); block by block, so the query heads sharing a value head read its rows from L1
         for (size_t e = 0; e < qs; e++) ci[e] = 0.0f;
-        for (int j = 0; j < n; j++) {
-            const float* vj = L.v.data() + (size_t)j * kvs;
+        for (int j0 = 0; j0 < n; j0 += kKeyBlock) {
+            const int j1 = std::min(j0 + kKeyBlock, n);
             for (int hq = 0; hq < H; hq++) {
-                const float wj = w[(size_t)hq * max_T + j];
-                const float* vg = vj + (hq / heads_per_kv) * hd;
+                const float* wh = w + (size_t)hq * max_T;
+                const float* vg = L.v.data() + (hq / heads_per_kv) * hd;
                 float* ch = ci + hq * hd;
-#pragma omp simd
-                for (int e = 0; e < hd; e++) ch[e] += wj * vg[e];
+                for (int e0 = 0; e0 < hd; e0 += 16) {
+                    if (hd - e0 < 16) {  // a ragged last chunk (d_k not a multiple of 16)
+                        for (int j = j0; j < j1; j++)
+                            for (int e = e0; e < hd; e++) ch[e] += wh[j] * vg[(size_t)j * kvs + e];
+                        break;
+                    }
+                    float a0[16] = {}, a1[16] = {};
+                    int j = j0;
+                    for (; j + 1 < j1; j += 2) {
+                        const float* v0 = vg + (size_t)j * kvs + e0;
+                        const float* v1 = v0 + kvs;
+                        for (int u = 0; u < 16; u++) {
+                            a0[u] += wh[j] * v0[u];
+                            a1[u] += wh[j + 1] * v1[u];
+                        }
+                    }
+                    if (j < j1)
+                        for (int u = 0; u < 16; u++) a0[u] += wh[j] * vg[(size_t)j * kvs + e0 + u];
+                    for (int u = 0; u < 16; u++) ch[e0 + u] += a0[u] + a1[u];
+                }
             }
         }
         counts.kv_bytes += sizeof(float) * 2.0 * (double)n * kvs;  // every K and V row of the cache, once

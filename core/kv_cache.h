@@ -12,9 +12,11 @@
 
 namespace noam {
 
-// One layer's cache. Rows are positions; the layout of a row is the training forward's (heads side by side).
+// One layer's cache: what attention reads (after dconv, if any). Values as rows of positions, heads side by side
+// (the training forward's layout); keys transposed, so that one query's scores over many keys are a vector loop.
 struct LayerKVCache {
-    std::vector<float> k, v;                 // (max_T, KV*hd): what attention reads (after dconv, if any)
+    std::vector<float> k_t;                  // (KV, hd, kt_stride): K_g^T of every key/value head g, rows padded
+    std::vector<float> v;                    // (max_T, KV*hd)
     std::vector<float> q_raw, k_raw, v_raw;  // dconv only, (max_T, H*hd | KV*hd): projections before the
                                              // convolution, whose last width-1 rows the next position needs
 };
@@ -35,12 +37,13 @@ struct KVCacheDecoder {
     int max_T = 0;       // cache capacity: the model's seq_len (its positions go no further)
     int max_chunk = 0;   // most positions one forward() takes
     int length = 0;      // positions in the cache
+    int kt_stride = 0;   // row stride of the transposed keys: max_T rounded up to the score loop's chunk
     std::vector<LayerKVCache> layers;
     DecodeCounts counts;
 
     // scratch, sized once: (max_chunk, D) rows through the blocks; q and ctx (max_chunk, H*hd);
     // one query's attention row per head (H, max_T), twice for talking heads; logits (max_chunk, V)
-    std::vector<float> x, a, s, h, c, f, q, ctx, att, att_mixed, logits;
+    std::vector<float> x, a, s, h, c, f, q, ctx, k_new, att, att_mixed, logits;  // k_new (max_chunk, KV*hd)
 
     // max_chunk 0: seq_len (a whole prompt in one pass). Throws std::invalid_argument for a non-causal model,
     // whose earlier positions would change with every new token.
