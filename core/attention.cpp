@@ -160,7 +160,7 @@ void Attention::forward(const float* x, float* y, int batch, int seq) {
         wo.forward(ctx.data(), y, n);
         return;
     }
-    const float scale = scale_scores ? 1.0f / std::sqrt((float)hd) : 1.0f;
+    const float scale = score_scale();
 
     // One task per (sequence, query head); each is two small matrix products around a row-wise softmax.
 #pragma omp parallel for schedule(static)
@@ -190,7 +190,7 @@ void Attention::backward(const float* dy, float* dx) {
     const int n = B * T, H = n_heads, KV = n_kv_heads, hd = head_dim;
     const int heads_per_kv = H / KV;
     const size_t qs = (size_t)H * hd, kvs = (size_t)KV * hd;
-    const float scale = scale_scores ? 1.0f / std::sqrt((float)hd) : 1.0f;
+    const float scale = score_scale();
 
     std::fill(dctx.begin(), dctx.begin() + (size_t)n * qs, 0.0f);
     wo.backward(dy, dctx.data(), n);
@@ -265,9 +265,7 @@ void Attention::backward(const float* dy, float* dx) {
 void Attention::attend_talking_heads() {
     const int H = n_heads, KV = n_kv_heads, hd = head_dim, heads_per_kv = H / KV;
     const size_t qs = (size_t)H * hd, kvs = (size_t)KV * hd, TT = (size_t)T * T;
-    const float scale = scale_scores ? 1.0f / std::sqrt((float)hd) : 1.0f;
-    const float* Pl = store->w(talk_pre_index);
-    const float* Pw = store->w(talk_post_index);
+    const float scale = score_scale(), *Pl = store->w(talk_pre_index), *Pw = store->w(talk_post_index);
     // S (T, T) per (sequence, head) = Q_h K_g^T / sqrt(d_k)
 #pragma omp parallel for schedule(static)
     for (int bh = 0; bh < B * H; bh++) {
@@ -306,9 +304,7 @@ void Attention::attend_talking_heads() {
 void Attention::backward_talking_heads() {
     const int H = n_heads, KV = n_kv_heads, hd = head_dim, heads_per_kv = H / KV;
     const size_t qs = (size_t)H * hd, kvs = (size_t)KV * hd, TT = (size_t)T * T;
-    const float scale = scale_scores ? 1.0f / std::sqrt((float)hd) : 1.0f;
-    const float* Pl = store->w(talk_pre_index);
-    const float* Pw = store->w(talk_post_index);
+    const float scale = score_scale(), *Pl = store->w(talk_pre_index), *Pw = store->w(talk_post_index);
     // dW and dV: one task per (sequence, key/value head), its query heads in order (they share dV_g)
 #pragma omp parallel for schedule(static)
     for (int bg = 0; bg < B * KV; bg++) {

@@ -6,6 +6,7 @@
 //   multi-dconv-head attention (Primer, So et al. 2021): a causal depthwise convolution along time, per channel,
 //     after each of the Q, K and V projections.
 #pragma once
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct Attention {
     // y (B,T,d) = Concat_h(softmax(Q_h K_g^T / sqrt(d_k)) V_g) W_o
     void forward(const float* x, float* y, int batch, int seq);
     void backward(const float* dy, float* dx);  // dx +=
+
+    // the factor on q.k: 1/sqrt(d_k), or 1 when scaling is off
+    float score_scale() const { return scale_scores ? 1.0f / std::sqrt((float)head_dim) : 1.0f; }
 
     // probability that query t of head h in sequence b gives to key j (with talking heads: the softmax output
     // between the two mixes)

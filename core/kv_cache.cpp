@@ -73,7 +73,7 @@ void KVCacheDecoder::attend(int layer, const float* xin, float* y, int m) {
     LayerKVCache& L = layers[layer];
     const int H = at.n_heads, KV = at.n_kv_heads, hd = at.head_dim, heads_per_kv = H / KV, p0 = length;
     const size_t qs = (size_t)H * hd, kvs = (size_t)KV * hd;
-    const float scale = at.scale_scores ? 1.0f / std::sqrt((float)hd) : 1.0f;
+    const float scale = at.score_scale();
 
     // q, k, v of the new rows; v goes straight into the cache at its positions, k through k_new into K^T
     if (at.dconv_width > 0) {

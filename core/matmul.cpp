@@ -91,18 +91,19 @@ static void tile_edge(float* C, size_t ldc, const float* A, size_t rs, size_t ks
 // B[k * b_rs + j * b_cs], C's row i at C + i * ldc. Each thread takes a contiguous range of row
 // tiles and packs the panels of B for itself (K*N copies against M*K*N multiply-adds).
 // Fewer rows than a tile (a decode step: one token, or a few to verify) with B's rows contiguous: packing B would
-// copy all of it to use it once or twice, and the row-edge loop is scalar. Instead each row of C is built as a sum
-// of B's rows, c_i = sum_k A[i][k] B[k], the inner loop running along a row of B (vectorized). Every element is
-// still summed in k order, as in the tiles.
+// copy all of it to use it once or a few times, and the row-edge loop is scalar. Instead each row of C is built as
+// a sum of B's rows, c_i += A[i][k] B[k], the inner loop running along a row of B (vectorized), and k outermost so
+// that each row of B is read once for all M rows. Every element is still summed in k order, as in the tiles.
 static void matmul_few_rows(float* C, size_t ldc, const float* A, size_t rs, size_t ks, const float* B, size_t b_rs,
                             int M, int K, int N, bool accumulate) {
-    for (int i = 0; i < M; i++) {
-        float* c = C + (size_t)i * ldc;
-        if (!accumulate)
-            for (int j = 0; j < N; j++) c[j] = 0.0f;
-        for (int k = 0; k < K; k++) {
+    if (!accumulate)
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++) C[(size_t)i * ldc + j] = 0.0f;
+    for (int k = 0; k < K; k++) {
+        const float* b = B + (size_t)k * b_rs;
+        for (int i = 0; i < M; i++) {
             const float a = A[i * rs + k * ks];
-            const float* b = B + (size_t)k * b_rs;
+            float* c = C + (size_t)i * ldc;
             for (int j = 0; j < N; j++) c[j] += a * b[j];
         }
     }

@@ -59,7 +59,8 @@ struct Trainer {
     // attention probability (layer l, head h, query t, key j) of the last forward_watched()
     float watched_attention(int l, int h, int t, int j) const { return model->blocks[l].attn.prob(0, h, t, j); }
 
-    // Appends n tokens to the prompt, each sampled from the model at the given temperature (0: greedy).
+    // Appends n tokens to the prompt, each sampled from the model at the given temperature (0: greedy), with the
+    // full forward per token (generate.h; the context restarts from its last half when it reaches seq_len).
     std::vector<int> generate(std::vector<int> tokens, int n, float temperature, Rng& rng);
 };
 

@@ -4,21 +4,7 @@
 set -u
 BIN=$1; SRC=$2
 BROKEN=$SRC/tests/data/broken_configs
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-# expect CODE PATTERN -- command...: exit code CODE, stderr+stdout matching PATTERN, at most 2 lines of stderr
-expect() {
-  local code=$1 pattern=$2; shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
-  local lines; lines=$(wc -l <"$tmp/err")
-  if [ "$got" -ne "$code" ] || ! grep -qE -- "$pattern" "$tmp/out" "$tmp/err" || { [ "$code" -eq 2 ] && [ "$lines" -gt 1 ]; }; then
-    echo "FAIL: $* -> exit $got (want $code), stderr $lines lines, want /$pattern/"; sed 's/^/    /' "$tmp/err" | head -5
-    fails=$((fails+1))
-  else
-    passes=$((passes+1))
-  fi
-}
+source "$SRC/tests/cli/expect.bash"
 
 expect 0 "usage: noamlab"          -- "$BIN" help
 expect 0 "usage: noamlab train"    -- "$BIN" train --help

@@ -5,21 +5,7 @@ set -u
 BIN=$1; SRC=$2
 CFG=$SRC/configs/literature.json
 DRAFT=$SRC/configs/literature_draft.json
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fails=0; passes=0
-
-# expect CODE PATTERN -- command...: exit code CODE, stderr+stdout matching PATTERN, at most 1 line of stderr on code 2
-expect() {
-  local code=$1 pattern=$2; shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?
-  local lines; lines=$(wc -l <"$tmp/err")
-  if [ "$got" -ne "$code" ] || ! grep -qE -- "$pattern" "$tmp/out" "$tmp/err" || { [ "$code" -eq 2 ] && [ "$lines" -gt 1 ]; }; then
-    echo "FAIL: $* -> exit $got (want $code), stderr $lines lines, want /$pattern/"; sed 's/^/    /' "$tmp/err" | head -5
-    fails=$((fails+1))
-  else
-    passes=$((passes+1))
-  fi
-}
+source "$SRC/tests/cli/expect.bash"
 same() {  # same NAME FILE1 FILE2
   if cmp -s "$2" "$3"; then passes=$((passes+1)); else echo "FAIL: $1 differ:"; diff "$2" "$3" | head -5; fails=$((fails+1)); fi
 }
