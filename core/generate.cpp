@@ -16,14 +16,14 @@ void generate_cached(KVCacheDecoder& dec, Sampler& sampler, std::vector<int>& to
     tokens.reserve(tokens.size() + n);
     int start = context_start(0, (int)tokens.size(), seq_len);
     dec.reset();
-    if ((int)tokens.size() - 1 > start) dec.forward(tokens.data() + start, (int)tokens.size() - 1 - start);
+    dec.prefill(tokens.data() + start, (int)tokens.size() - 1 - start);
     for (int i = 0; i < n; i++) {
         const int length = (int)tokens.size();
         const int new_start = context_start(start, length, seq_len);
         if (new_start != start) {  // the window moved: rebuild the cache from its first tokens
             start = new_start;
             dec.reset();
-            if (length - 1 > start) dec.forward(tokens.data() + start, length - 1 - start);
+            dec.prefill(tokens.data() + start, length - 1 - start);
         }
         const float* z = dec.forward(&tokens[length - 1], 1);
         tokens.push_back(sampler.sample(z, rng));

@@ -40,6 +40,10 @@ KVCacheDecoder::KVCacheDecoder(TransformerLM& m, int chunk) : model(m) {
     logits.assign((size_t)max_chunk * V, 0.0f);
 }
 
+void KVCacheDecoder::prefill(const int* tokens, int m) {
+    for (int done = 0; done < m; done += max_chunk) forward(tokens + done, std::min(max_chunk, m - done));
+}
+
 void KVCacheDecoder::truncate(int n) {
     if (n < 0 || n > length)
         throw std::invalid_argument("decoder.truncate: " + std::to_string(n) + " is outside the cache's " +

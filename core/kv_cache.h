@@ -56,6 +56,8 @@ struct KVCacheDecoder {
     // over the whole sequence, up to float round-off. Uses the layers' forward scratch: do not call it between a
     // training forward and its backward.
     const float* forward(const int* tokens, int m);
+    // forward() over any number of tokens (that fit the cache), max_chunk at a time; the logits are not kept
+    void prefill(const int* tokens, int m);
     // Forgets positions >= n (speculative decoding drops the rejected drafts this way).
     void truncate(int n);
     void reset() { truncate(0); }

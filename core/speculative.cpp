@@ -53,7 +53,7 @@ void SpeculativeDecoder::generate(std::vector<int>& tokens, int n, Rng& rng) {
             start = new_start;
             for (KVCacheDecoder* dec : {&draft, &target}) {
                 dec->reset();
-                if (length - 1 > start) dec->forward(tokens.data() + start, length - 1 - start);
+                dec->prefill(tokens.data() + start, length - 1 - start);
             }
         }
         const int cached = target.length;  // = length - 1 - start, in both caches

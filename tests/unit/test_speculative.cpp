@@ -138,6 +138,13 @@ TEST(Generate, CachedAndUncachedGiveTheSameTokens) {
         generate_cached(dec, s, a, 45, r1);
         generate_uncached(*model, s, b, 45, r2);
         EXPECT_EQ(a, b) << to_string(sc.kind);
+        // a decoder that takes at most 3 positions a pass fills the cache in pieces: the same tokens
+        std::vector<int> c = {1, 2, 0, 3, 3, 1, 2}, d = c;
+        KVCacheDecoder small(*model, 3);
+        Rng r3(9), r4(9);
+        generate_cached(small, s, c, 30, r3);
+        generate_uncached(*model, s, d, 30, r4);
+        EXPECT_EQ(c, d) << to_string(sc.kind) << " with passes of at most 3 positions";
     }
 }
 
