@@ -1,5 +1,6 @@
 // noamlab bench: how fast the core is on this machine, end to end: the matmul kernel on a lesson shape,
-// and training tokens per second for the S and M models with 1 and 2 threads. Medians of repeated runs.
+// training tokens per second for the S and M models with 1 and 2 threads, and decoding microseconds per token
+// with and without the KV cache for MHA, GQA and MQA. Medians of repeated runs.
 // With --torch, the same training steps in PyTorch (bench/torch_reference.py), measured in turn with ours.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,20 +22,26 @@
 #include "args.h"
 #include "atomic_file.h"
 #include "commands.h"
+#include "kv_cache.h"
 #include "matmul.h"
 #include "trainer.h"
 
 namespace noam::cli {
 
 static const char* kHelp =
-    "usage: noamlab bench [--quick] [--json F] [--threads LIST] [--torch [--rounds N]]\n"
+    "usage: noamlab bench [--quick] [--json F] [--threads LIST] [--only matmul|train|decode] [--torch [--rounds N]]\n"
     "\n"
     "Measures on this machine, medians of repeated runs:\n"
     "  matmul   (1024x64)x(64x256) GFLOP/s, naive triple loop and the core's tiled kernel\n"
     "  train    tokens/s and GFLOP/s of a full training step (forward, backward, Adam) for\n"
     "           S = {vocab 65, d 64, 4 heads, 2 layers, d_ff 256, seq 64, batch 16} and M = {d 128, 4 layers, d_ff 512}\n"
+    "  decode   microseconds per generated token, one thread, with the KV cache and without (the full forward\n"
+    "           over the context), at contexts 64, 256 and 1024, for MHA (8 K/V heads), GQA (2) and MQA (1) on\n"
+    "           D = {vocab 65, d 256, 8 heads, 2 layers, d_ff 512, seq 1024, random weights}: a model whose K/V cache\n"
+    "           read per token (2 n d floats a layer for MHA) equals its weights (4 d^2 + 2 d d_ff) at n = 1024\n"
     "  --threads LIST   thread counts to try, comma separated (default 1,2)\n"
     "  --quick          fewer repetitions (for tests)\n"
+    "  --only PART      run one part: matmul, train or decode\n"
     "  --json F         also write the figures as JSON\n"
     "  --torch          compare training with PyTorch (Debian's /usr/bin/python3 with python3-torch) on the\n"
     "                   same models: ours and PyTorch's best thread setting within the same thread budget,\n"
@@ -44,6 +52,13 @@ static const char* kHelp =
 using Clock = std::chrono::steady_clock;
 
 static double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// CPU time of the calling thread: unlike the wall clock, it does not count the time other processes held the core
+static double thread_cpu_seconds() {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec + 1e-9 * t.tv_nsec;
+}
 
 static double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -102,6 +117,112 @@ static nlohmann::json measure_training(const std::vector<int>& thread_counts, bo
             out.push_back({{"model", size}, {"params", tr.model->num_params()}, {"threads", th},
                            {"tokens_per_sec", tokens / step_s}, {"gflops", gflops}, {"ms_per_step", step_s * 1e3}});
         }
+    }
+    return out;
+}
+
+// ---- decoding: MHA vs GQA vs MQA, with and without the cache ----
+
+// The decode bench model: wide enough that the cache matters. At context n, multi-head attention reads 2 n d floats
+// of K and V per layer for each token, MQA 2 n d / h; the weights are 4 d^2 + 2 d d_ff floats a layer (d_ff 2d
+// rather than 4d, so that at n = 1024 MHA's cache traffic is as large as the weights').
+static ModelConfig decode_bench_config(int kv_heads) {
+    ModelConfig m;
+    m.vocab_size = 65;
+    m.d_model = 256;
+    m.n_heads = 8;
+    m.n_kv_heads = kv_heads;
+    m.n_layers = 2;
+    m.d_ff = 512;
+    m.seq_len = 1024;
+    return m;
+}
+
+// Microseconds per token: with the cache, the token at position n-1 (n keys) after a prefill of n-1, repeated
+// after truncating back; without it, the full forward over n tokens (what a cache-less decoder runs per token).
+// Models and contexts alternate round by round (the machine is shared); medians.
+static nlohmann::json measure_decode(bool quick) {
+    set_threads(1);
+    const std::vector<int> contexts = {64, 256, 1024};
+    const std::vector<std::pair<const char*, int>> kinds = {{"MHA", 8}, {"GQA", 2}, {"MQA", 1}};
+    struct Cell {
+        std::vector<double> cached, cached_cpu, uncached;  // seconds: wall clock, and this thread's CPU time
+        double kv_bytes = 0, weight_bytes = 0, flops = 0;
+    };
+    std::map<std::pair<int, int>, Cell> cells;  // (kind, context)
+    std::vector<std::unique_ptr<TransformerLM>> models;
+    std::vector<std::unique_ptr<KVCacheDecoder>> decoders;
+    for (const auto& kind : kinds) {
+        Rng rng(11);  // the same weights for the parts every kind shares
+        models.push_back(std::make_unique<TransformerLM>(decode_bench_config(kind.second), 1, rng));
+        decoders.push_back(std::make_unique<KVCacheDecoder>(*models.back()));
+    }
+    std::vector<int> tokens(1024);
+    Rng trng(5);
+    for (int& t : tokens) t = trng.randint(65);
+    const int rounds = quick ? 1 : 5, cached_reps = quick ? 3 : 20;
+    for (int r = 0; r < rounds; r++)
+        for (size_t k = 0; k < kinds.size(); k++)
+            for (int n : contexts) {
+                Cell& cell = cells[{(int)k, n}];
+                KVCacheDecoder& dec = *decoders[k];
+                dec.reset();
+                dec.forward(tokens.data(), n - 1);
+                for (int i = 0; i <= cached_reps; i++) {
+                    dec.reset_counts();
+                    const auto t0 = Clock::now();
+                    const double c0 = thread_cpu_seconds();
+                    dec.forward(&tokens[n - 1], 1);
+                    if (i > 0) {  // the first one warms the caches up
+                        cell.cached.push_back(seconds_since(t0));
+                        cell.cached_cpu.push_back(thread_cpu_seconds() - c0);
+                    }
+                    dec.truncate(n - 1);
+                }
+                cell.kv_bytes = dec.counts.kv_bytes;
+                cell.weight_bytes = dec.counts.weight_bytes;
+                cell.flops = dec.counts.flops;
+                const int uncached_reps = quick ? 1 : (n >= 1024 ? 1 : 3);
+                for (int i = 0; i < uncached_reps; i++) {
+                    const auto t0 = Clock::now();
+                    models[k]->forward(tokens.data(), nullptr, 1, n);
+                    cell.uncached.push_back(seconds_since(t0));
+                }
+            }
+
+    const ModelConfig m = decode_bench_config(8);
+    std::printf("decode (d_model %d, %d heads, %d layers, d_ff %d, vocab %d, random weights; one thread; us per token, "
+                "medians of %d rounds)\n", m.d_model, m.n_heads, m.n_layers, m.d_ff, m.vocab_size, rounds);
+    std::printf("  %-5s %8s %8s %10s %8s %12s %9s %14s %14s %8s\n", "attn", "kv_heads", "context", "cached us",
+                "(cpu us)", "uncached us", "speed-up", "K/V B/token", "weight B/token", "B/FLOP");
+    nlohmann::json out;
+    out["model"] = {{"d_model", m.d_model}, {"n_heads", m.n_heads}, {"n_layers", m.n_layers}, {"d_ff", m.d_ff},
+                    {"vocab_size", m.vocab_size}, {"threads", 1}, {"rounds", rounds}};
+    for (size_t k = 0; k < kinds.size(); k++)
+        for (int n : contexts) {
+            const Cell& cell = cells[{(int)k, n}];
+            const double cached = median(cell.cached) * 1e6, uncached = median(cell.uncached) * 1e6;
+            const double cached_cpu = median(cell.cached_cpu) * 1e6;
+            const double ratio = (cell.kv_bytes + cell.weight_bytes) / cell.flops;
+            std::printf("  %-5s %8d %8d %10.1f %8.1f %12.1f %8.1fx %14.0f %14.0f %8.3f\n", kinds[k].first,
+                        kinds[k].second, n, cached, cached_cpu, uncached, uncached / cached, cell.kv_bytes,
+                        cell.weight_bytes, ratio);
+            out["rows"].push_back({{"attention", kinds[k].first}, {"kv_heads", kinds[k].second}, {"context", n},
+                                   {"cached_us_per_token", cached}, {"cached_cpu_us_per_token", cached_cpu},
+                                   {"uncached_us_per_token", uncached},
+                                   {"kv_bytes_per_token", cell.kv_bytes}, {"weight_bytes_per_token", cell.weight_bytes},
+                                   {"flops_per_token", cell.flops}, {"bytes_per_flop", ratio}});
+        }
+    // the per-token time of GQA and MQA over MHA's, wall clock and CPU time
+    for (const bool cpu : {false, true}) {
+        std::printf("  cached, relative to MHA (%s):", cpu ? "cpu time" : "wall clock");
+        for (int n : contexts) {
+            auto med = [&](int k) { return median(cpu ? cells[{k, n}].cached_cpu : cells[{k, n}].cached); };
+            std::printf("   n=%d GQA %.2f MQA %.2f", n, med(1) / med(0), med(2) / med(0));
+            out[cpu ? "cached_cpu_relative_to_mha" : "cached_relative_to_mha"][std::to_string(n)] = {
+                {"GQA", med(1) / med(0)}, {"MQA", med(2) / med(0)}};
+        }
+        std::printf("\n");
     }
     return out;
 }
@@ -258,7 +379,7 @@ static nlohmann::json compare_with_torch(const std::vector<int>& thread_counts, 
 }
 
 int cmd_bench(const std::vector<std::string>& argv) {
-    Args a = parse_args("bench", argv, {"--json", "--threads", "--rounds"}, {"--quick", "--torch"});
+    Args a = parse_args("bench", argv, {"--json", "--threads", "--rounds", "--only"}, {"--quick", "--torch"});
     if (a.has("--help")) {
         std::fputs(kHelp, stdout);
         return 0;
@@ -283,9 +404,15 @@ int cmd_bench(const std::vector<std::string>& argv) {
             pos = comma + 1;
         }
     }
+    const std::string only = a.get("--only", "");
+    if (!only.empty() && only != "matmul" && only != "train" && only != "decode")
+        throw UsageError("--only expects matmul, train or decode, got '" + only + "'");
+    if (!only.empty() && only != "train" && with_torch) throw UsageError("--torch compares training: drop --only " + only);
+    const auto wanted = [&](const char* part) { return only.empty() || only == part; };
     nlohmann::json out;
 
     // ---- matmul on the lesson shape ----
+    if (wanted("matmul")) {
     const int M = 1024, K = 64, N = 256;
     std::vector<float> A((size_t)M * K), Bm((size_t)K * N), C((size_t)M * N);
     Rng rng(7);
@@ -314,6 +441,7 @@ int cmd_bench(const std::vector<std::string>& argv) {
             out["matmul"].push_back({{"kernel", kind}, {"threads", th}, {"gflops", gflops}});
         }
     }
+    }
 
     // ---- training steps: in turn with PyTorch, or alone ----
     const bool compare = with_torch && torch_installed();
@@ -321,8 +449,9 @@ int cmd_bench(const std::vector<std::string>& argv) {
         std::printf("PyTorch is not installed for %s, so there is no comparison: apt-get install python3-torch\n", kPython);
     if (compare)
         out["torch_compare"] = compare_with_torch(thread_counts, rounds);
-    else
+    else if (wanted("train"))
         out["train"] = measure_training(thread_counts, quick);
+    if (wanted("decode")) out["decode"] = measure_decode(quick);
     set_threads(thread_counts.back());
     if (a.has("--json")) {
         write_file_atomic(a.get("--json", ""), out.dump(1) + "\n");

@@ -19,6 +19,8 @@ static const char* kUsage =
     "  train --resume RUN [flags] continue a run saved with train --save, exactly where it stopped\n"
     "  info RUN.noamrun           check a saved run and print what it holds (step, model, optimizer, config)\n"
     "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
+    "  generate CONFIG --tokens N text from a trained model: KV cache, sampling, speculative decoding\n"
+    "                             (noamlab generate --help)\n"
     "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
     "  check LESSON.json...       validate lesson files\n"
     "  lesson run LESSON.json     play a lesson headless and check its observations (noamlab lesson --help)\n"
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
     if (cmd == "train") return noam::cli::guarded(cmd, noam::cli::cmd_train, rest);
     if (cmd == "race") return noam::cli::guarded(cmd, noam::cli::cmd_race, rest);
     if (cmd == "dump") return noam::cli::guarded(cmd, noam::cli::cmd_dump, rest);
+    if (cmd == "generate") return noam::cli::guarded(cmd, noam::cli::cmd_generate, rest);
     if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
     if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);
     if (cmd == "lesson") return noam::cli::guarded(cmd, noam::cli::cmd_lesson, rest);

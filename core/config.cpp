@@ -50,6 +50,17 @@ static ModelConfig parse_model(const nlohmann::json& j, const std::string& where
     m.ffn_bias = r.get_bool("ffn_bias", !is_gated(m.ffn));
     m.ffn_match_params = r.get_bool("ffn_match_params", m.ffn_match_params);
     m.init_scale = (float)r.get_number("init_scale", m.init_scale, 0.0, 100.0);
+    m.talking_heads = r.get_bool("talking_heads", m.talking_heads);
+    // attention_dconv: true (Primer's width 3), false, or a width
+    if (const nlohmann::json* dc = r.child("attention_dconv")) {
+        if (dc->is_boolean())
+            m.attention_dconv = dc->get<bool>() ? 3 : 0;
+        else if (dc->is_number())
+            m.attention_dconv = r.get_int("attention_dconv", 0, 0, 16);
+        else
+            r.fail("attention_dconv", "expected true, false or a width (an integer between 0 and 16), got " +
+                                          json_type_name(*dc));
+    }
     r.finish();
     return m;
 }
@@ -188,7 +199,8 @@ nlohmann::json run_config_to_json(const RunConfig& c) {
                   {"positions", to_string(m.positions)}, {"tie_embeddings", m.tie_embeddings},
                   {"scale_embeddings", m.scale_embeddings}, {"causal", m.causal},
                   {"scale_attention", m.scale_attention}, {"ffn", to_string(m.ffn)}, {"ffn_bias", m.ffn_bias},
-                  {"ffn_match_params", m.ffn_match_params}, {"init_scale", m.init_scale}};
+                  {"ffn_match_params", m.ffn_match_params}, {"init_scale", m.init_scale},
+                  {"talking_heads", m.talking_heads}, {"attention_dconv", m.attention_dconv}};
     j["data"] = {{"task", c.data.task}, {"digits", c.data.digits}, {"val_fraction", c.data.val_fraction}};
     if (!c.data.corpus.empty()) j["data"]["corpus"] = c.data.corpus;
     const OptimConfig& o = c.optim;

@@ -36,6 +36,8 @@ struct ModelConfig {
     bool ffn_match_params = true;  // gated kinds: hidden size glu_matched_hidden(d_ff) = round(2/3 d_ff), so the
                                    // FFN has the ReLU FFN's parameter count; false: hidden size d_ff
     float init_scale = 1.0f;       // linear weights ~ N(0, (init_scale^2) / fan_in)
+    bool talking_heads = false;    // Shazeer et al. 2020: learned (h, h) head mixes before and after the softmax
+    int attention_dconv = 0;       // Primer: causal depthwise convolution of this width after Q, K, V (0: off)
     int kv_heads() const { return n_kv_heads > 0 ? n_kv_heads : n_heads; }
     int head_dim() const { return d_model / n_heads; }
     int ffn_hidden() const { return ffn_match_params && is_gated(ffn) ? glu_matched_hidden(d_ff) : d_ff; }

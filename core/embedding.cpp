@@ -41,19 +41,23 @@ void Embedding::init(Rng& rng) {
     }
 }
 
+void Embedding::embed_at(const int* tokens, float* x, int n, int first_pos) const {
+    const float* e = store->w(tok_index);
+    const float* pos = pos_kind == PosKind::Learned ? store->w(pos_index)
+                       : pos_kind == PosKind::Sinusoidal ? sinusoid.data() : nullptr;
+    for (int i = 0; i < n; i++) {
+        const int t = first_pos + i;
+        const float* et = e + (size_t)tokens[i] * d;
+        float* xt = x + (size_t)i * d;
+        for (int c = 0; c < d; c++) xt[c] = et[c] * scale + (pos ? pos[(size_t)t * d + c] : 0.0f);
+    }
+}
+
 void Embedding::forward(const int* tokens, float* x, int batch, int seq) {
     B = batch;
     T = seq;
     tokens_cache = tokens;
-    const float* e = store->w(tok_index);
-    const float* pos = pos_kind == PosKind::Learned ? store->w(pos_index)
-                       : pos_kind == PosKind::Sinusoidal ? sinusoid.data() : nullptr;
-    for (int b = 0; b < B; b++)
-        for (int t = 0; t < T; t++) {
-            const float* et = e + (size_t)tokens[b * T + t] * d;
-            float* xt = x + ((size_t)b * T + t) * d;
-            for (int c = 0; c < d; c++) xt[c] = et[c] * scale + (pos ? pos[(size_t)t * d + c] : 0.0f);
-        }
+    for (int b = 0; b < B; b++) embed_at(tokens + (size_t)b * T, x + (size_t)b * T * d, T, 0);
 }
 
 void Embedding::backward(const float* dx) {

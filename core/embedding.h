@@ -26,6 +26,8 @@ struct Embedding {
     void declare(ParamStore& ps, int vocab_size, int d_model, int seq_len, PosKind pos, bool scale_by_sqrt_d);
     void init(Rng& rng);
     void forward(const int* tokens, float* x, int batch, int seq);  // x (B,T,d)
+    // x (n,d) for n tokens at positions first_pos.. (incremental decoding); caches nothing for backward
+    void embed_at(const int* tokens, float* x, int n, int first_pos) const;
     void backward(const float* dx);                                 // dE +=, dPE +=
 };
 

@@ -6,7 +6,8 @@
 //      d_ff 512), a new page every other k, and the tile runs at 50-70 GFLOP/s instead of 130-150.
 //   2. The ragged column edge (the tied head's N = 65 = vocabulary) runs the vector tile over the zero-padded
 //      panel into a local copy of the C tile, instead of a scalar loop.
-//   3. The tile is 6 rows x 4 vectors with AVX-512 (24 of its 32 registers), 6 x 2 with AVX2 (12 of 16).
+//   3. Products with fewer rows than a tile (decoding one token) skip the packing (matmul_few_rows).
+//   4. The tile is 6 rows x 4 vectors with AVX-512 (24 of its 32 registers), 6 x 2 with AVX2 (12 of 16).
 // Every C element is still summed in k order by one thread (k blocks run in order, and C holds the same float
 // partial sum a register would), so results match the naive loop's order and do not depend on the thread count.
 #include "matmul.h"
@@ -89,8 +90,28 @@ static void tile_edge(float* C, size_t ldc, const float* A, size_t rs, size_t ks
 // C (M,N) (+)= A @ B, every operand a strided view: A's element (i, k) at A[i * rs + k * ks], B's element (k, j) at
 // B[k * b_rs + j * b_cs], C's row i at C + i * ldc. Each thread takes a contiguous range of row
 // tiles and packs the panels of B for itself (K*N copies against M*K*N multiply-adds).
+// Fewer rows than a tile (a decode step: one token, or a few to verify) with B's rows contiguous: packing B would
+// copy all of it to use it once or a few times, and the row-edge loop is scalar. Instead each row of C is built as
+// a sum of B's rows, c_i += A[i][k] B[k], the inner loop running along a row of B (vectorized), and k outermost so
+// that each row of B is read once for all M rows. Every element is still summed in k order, as in the tiles.
+static void matmul_few_rows(float* C, size_t ldc, const float* A, size_t rs, size_t ks, const float* B, size_t b_rs,
+                            int M, int K, int N, bool accumulate) {
+    if (!accumulate)
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++) C[(size_t)i * ldc + j] = 0.0f;
+    for (int k = 0; k < K; k++) {
+        const float* b = B + (size_t)k * b_rs;
+        for (int i = 0; i < M; i++) {
+            const float a = A[i * rs + k * ks];
+            float* c = C + (size_t)i * ldc;
+            for (int j = 0; j < N; j++) c[j] += a * b[j];
+        }
+    }
+}
+
 static void matmul_general(float* C, size_t ldc, const float* A, size_t rs, size_t ks, const float* B, size_t b_rs,
                            size_t b_cs, int M, int K, int N, bool accumulate, bool allow_parallel) {
+    if (M < MR && b_cs == 1) return matmul_few_rows(C, ldc, A, rs, ks, B, b_rs, M, K, N, accumulate);
     const int row_tiles = (M + MR - 1) / MR;
     // Small products are not worth waking the thread team for.
     const bool parallel = allow_parallel && (double)M * K * N > 32768.0;

@@ -13,6 +13,8 @@
 #include <omp.h>
 #endif
 
+#include "generate.h"
+
 namespace noam {
 
 // About how many bytes a run of this config allocates: weights, gradients and two optimizer arrays per parameter,
@@ -164,34 +166,13 @@ void Trainer::forward_watched() {
 }
 
 std::vector<int> Trainer::generate(std::vector<int> tokens, int n, float temperature, Rng& rng) {
-    const int V = cfg.model.vocab_size, Tmax = cfg.model.seq_len;
-    std::vector<float> p(V);
-    for (int i = 0; i < n; i++) {
-        // the model sees at most seq_len tokens: the most recent ones
-        const int len = std::min((int)tokens.size(), Tmax);
-        const int* ctx = tokens.data() + tokens.size() - len;
-        model->forward(ctx, nullptr, 1, len);
-        const float* z = model->logits_at(0, len - 1);
-        // only the symbols the data knows (the config may declare a larger vocabulary)
-        const int Vd = data->tokenizer().size();
-        int next = 0;
-        if (temperature <= 0.0f) {  // greedy
-            for (int j = 1; j < Vd; j++)
-                if (z[j] > z[next]) next = j;
-        } else {  // sample from softmax(z / temperature)
-            float maxv = z[0];
-            for (int j = 1; j < Vd; j++) maxv = std::max(maxv, z[j]);
-            double sum = 0;
-            for (int j = 0; j < Vd; j++) sum += p[j] = std::exp((z[j] - maxv) / temperature);
-            double u = rng.uniform() * sum, acc = 0;
-            next = Vd - 1;
-            for (int j = 0; j < Vd; j++) {
-                acc += p[j];
-                if (u < acc) { next = j; break; }
-            }
-        }
-        tokens.push_back(next);
-    }
+    // the full forward per token (lesson models may be bidirectional, which a KV cache cannot serve), drawing only
+    // among the symbols the data knows (the config may declare a larger vocabulary)
+    SamplingConfig sc;
+    sc.kind = temperature > 0.0f ? SamplingKind::Temperature : SamplingKind::Greedy;
+    if (temperature > 0.0f) sc.temperature = temperature;
+    Sampler sampler(sc, data->tokenizer().size());
+    generate_uncached(*model, sampler, tokens, n, rng);
     return tokens;
 }
 

@@ -76,7 +76,8 @@ struct Trainer {
     int watched_param = -1;
     void watch_param(int index);  // -1, or a parameter index; anything but a matrix means none
 
-    // Appends n tokens to the prompt, each sampled from the model at the given temperature (0: greedy).
+    // Appends n tokens to the prompt, each sampled from the model at the given temperature (0: greedy), with the
+    // full forward per token (generate.h; the context restarts from its last half when it reaches seq_len).
     std::vector<int> generate(std::vector<int> tokens, int n, float temperature, Rng& rng);
 };
 

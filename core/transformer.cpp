@@ -14,7 +14,8 @@ void Block::declare(ParamStore& ps, int index, const ModelConfig& cfg) {
     const std::string name = "blocks." + std::to_string(index);
     placement = cfg.placement;
     norm1.declare(ps, name + ".norm1", cfg.norm, cfg.d_model);
-    attn.declare(ps, name + ".attn", cfg.d_model, cfg.n_heads, cfg.kv_heads(), cfg.causal);
+    attn.declare(ps, name + ".attn", cfg.d_model, cfg.n_heads, cfg.kv_heads(), cfg.causal, cfg.talking_heads,
+                 cfg.attention_dconv);
     attn.scale_scores = cfg.scale_attention;
     norm2.declare(ps, name + ".norm2", cfg.norm, cfg.d_model);
     ffn.declare(ps, name + ".ffn", cfg.ffn, cfg.d_model, cfg.ffn_hidden(), cfg.ffn_bias);
@@ -196,12 +197,19 @@ void TransformerLM::backward() {
 }
 
 double TransformerLM::flops_per_token_forward() const {
-    const double D = cfg.d_model, F = cfg.ffn_hidden(), V = cfg.vocab_size, Tm = cfg.seq_len;
+    const double Tm = cfg.seq_len;
+    return flops_per_token_at(cfg.causal ? (Tm + 1) / 2.0 : Tm);
+}
+
+double TransformerLM::flops_per_token_at(double keys) const {
+    const double D = cfg.d_model, F = cfg.ffn_hidden(), V = cfg.vocab_size;
     const double hd = cfg.head_dim(), H = cfg.n_heads, KV = cfg.kv_heads();
     const double ffn_mats = is_gated(cfg.ffn) ? 3.0 : 2.0;
     double per_layer = 2.0 * D * (H * hd + 2.0 * KV * hd) + 2.0 * H * hd * D  // q, k, v, o projections
                        + 2.0 * ffn_mats * D * F                               // feed-forward
-                       + 2.0 * 2.0 * H * hd * (cfg.causal ? (Tm + 1) / 2.0 : Tm);  // q.k and p.v
+                       + 2.0 * 2.0 * H * hd * keys                            // q.k and p.v
+                       + 2.0 * cfg.attention_dconv * (H * hd + 2.0 * KV * hd)  // Primer's convolutions
+                       + (cfg.talking_heads ? 2.0 * 2.0 * H * H * keys : 0.0);  // the two head mixes
     return cfg.n_layers * per_layer + 2.0 * D * V;
 }
 

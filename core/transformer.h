@@ -68,6 +68,9 @@ struct TransformerLM {
     size_t num_params() const { return params.count(); }
     // forward FLOPs per token at full context (2 per multiply-add; attention counted at the mean causal length)
     double flops_per_token_forward() const;
+    // forward FLOPs of one token whose query attends to `keys` positions (the matrix products, attention, and the
+    // attention options' mixes and convolutions; 2 per multiply-add)
+    double flops_per_token_at(double keys) const;
 };
 
 // Parameters per component (embeddings, each block's attention / FFN / norms, head) and FLOPs per token.

@@ -30,6 +30,15 @@ sys.exit(not ok)\""
 check "bench exits 0" "[ $? -eq 0 ]"
 check "bench prints matmul and training tables" "grep -q 'GFLOP/s' '$tmp/bench.out' && grep -q 'tokens/s' '$tmp/bench.out'"
 check "bench writes JSON" "$PY -c \"import json; j=json.load(open('$tmp/bench.json')); assert j['train'][0]['tokens_per_sec']>0\""
+check "bench prints the decode table" "grep -q 'decode (d_model 256' '$tmp/bench.out' && grep -q 'relative to MHA' '$tmp/bench.out'"
+check "bench JSON has MHA/GQA/MQA decode rows at 64/256/1024, MQA reading 1/8 of MHA's K/V" "$PY -c \"import json
+rows = json.load(open('$tmp/bench.json'))['decode']['rows']
+cells = {(r['attention'], r['context']): r for r in rows}
+assert sorted(cells) == sorted((a, n) for a in ('MHA', 'GQA', 'MQA') for n in (64, 256, 1024)), sorted(cells)
+assert all(r['cached_us_per_token'] > 0 and r['uncached_us_per_token'] > 0 for r in rows)
+assert all(cells[('MQA', n)]['kv_bytes_per_token'] * 8 == cells[('MHA', n)]['kv_bytes_per_token'] for n in (64, 256, 1024))\""
+"$BIN" bench --only decode --torch >/dev/null 2>"$tmp/err"
+check "bench --only decode --torch is refused" "[ $? -eq 2 ] && grep -q 'torch compares training' '$tmp/err'"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

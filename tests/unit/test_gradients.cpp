@@ -88,6 +88,37 @@ TEST(Gradients, AttentionMHAGQAMQACausalAndNot) {
     }
 }
 
+// Talking heads and Primer's dconv, alone, together, with GQA/MQA, causal and not. The mixing matrices and the
+// convolution taps start as the identity; they are randomized here so that every term of their backward counts.
+TEST(Gradients, TalkingHeadsAndDConv) {
+    struct Case { int heads, kv; bool causal, talking; int dconv; };
+    for (Case c : {Case{4, 4, true, true, 0}, Case{4, 2, true, true, 0}, Case{2, 2, false, true, 0},
+                   Case{4, 4, true, false, 3}, Case{4, 1, true, false, 2}, Case{4, 2, true, true, 3},
+                   Case{2, 1, false, true, 3}}) {
+        const int B = 2, T = 5, D = 8;
+        ParamStore ps;
+        Attention attn;
+        attn.declare(ps, "attn", D, c.heads, c.kv, c.causal, c.talking, c.dconv);
+        ps.allocate();
+        attn.reserve(B, T);
+        Rng rng(31);
+        attn.init(rng, 1.0f);
+        for (int index : {attn.talk_pre_index, attn.talk_post_index, attn.dconv_index[0], attn.dconv_index[1],
+                          attn.dconv_index[2]})
+            if (index >= 0)
+                for (size_t i = 0; i < ps.params[index].size; i++) ps.w(index)[i] += 0.5f * rng.normal();
+        std::vector<float> x = random_vector(rng, (size_t)B * T * D), y(x.size());
+        const std::vector<float> R = random_vector(rng, y.size());
+        auto loss = [&] { attn.forward(x.data(), y.data(), B, T); return weighted_sum(y.data(), R); };
+        const std::string what = "attention H=" + std::to_string(c.heads) + " KV=" + std::to_string(c.kv) +
+                                 (c.causal ? " causal" : " full") + (c.talking ? " talking-heads" : "") +
+                                 (c.dconv ? " dconv " + std::to_string(c.dconv) : "");
+        // h = 3e-3: with the mixes randomized the loss curves more than plain attention's, and at 1e-2 the central
+        // difference's truncation error alone reaches NMSE ~4e-4 (at 3e-3 and 1e-3 the check passes alike)
+        check_layer(what, ps, &x, loss, [&](float* dx) { attn.backward(R.data(), dx); }, 99, 3e-3f);
+    }
+}
+
 TEST(Gradients, EveryFfnKind) {
     for (int k = (int)FfnKind::ReLU; k <= (int)FfnKind::SwiGLU; k++) {
         const FfnKind kind = (FfnKind)k;
@@ -184,6 +215,15 @@ TEST(Gradients, WholeModelPostNormUntiedLearnedGQA) {
     c.tie_embeddings = false;
     c.positions = PosKind::Learned;
     check_model(c, 0.0f, "model post-norm/untied/learned/GQA");
+}
+
+TEST(Gradients, WholeModelTalkingHeadsDConvGQA) {
+    ModelConfig c;
+    c.d_model = 8; c.n_heads = 4; c.n_kv_heads = 2; c.n_layers = 2; c.d_ff = 12;
+    c.talking_heads = true;
+    c.attention_dconv = 3;
+    c.ffn = FfnKind::GELU;  // smooth: no ReLU kink for a finite difference to step across
+    check_model(c, 0.1f, "model talking-heads/dconv/GQA");
 }
 
 TEST(Gradients, WholeModelRMSNormMQASwiGLUNonCausal) {
