@@ -36,6 +36,29 @@ void capture_watched(Trainer& tr, Snapshot& s) {
             for (int t = 0; t < w.T; t++)
                 for (int j = 0; j < w.T; j++)
                     s.attention[(((size_t)l * s.n_heads + h) * w.T + t) * w.T + j] = tr.watched_attention(l, h, t, j);
+    // ---- MoE
+    s.moe_layers.clear();
+    s.moe_watched.clear();
+    s.moe_step = tr.moe_step_stats;
+    for (int l = 0; l < s.n_layers; l++) {
+        if (!m.blocks[l].use_moe) continue;
+        const Router& r = m.blocks[l].moe.router;
+        MoeRouting w_route;
+        w_route.layer = l;
+        w_route.T = w.T;
+        w_route.E = r.E;
+        w_route.K = r.K;
+        w_route.probs.assign(r.probs.begin(), r.probs.begin() + (size_t)w.T * r.E);
+        for (size_t i = 0; i < (size_t)w.T * r.K; i++) {
+            const Route& route = r.routes[i];
+            w_route.expert.push_back(route.expert);
+            w_route.gate.push_back(route.gate);
+            w_route.processed.push_back(route.slot >= 0);
+            w_route.dropped.push_back(route.dropped);
+        }
+        s.moe_layers.push_back(l);
+        s.moe_watched.push_back(std::move(w_route));
+    }
 }
 
 }  // namespace noam
