@@ -8,7 +8,10 @@
 namespace noam {
 
 const std::vector<std::string>& condition_metrics() {
-    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention"};
+    static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention",
+                                               "moe_load_cv", "moe_dropped_fraction", "moe_router_logit_max",
+                                               "moe_router_entropy", "moe_aux_loss", "moe_balance_loss",
+                                               "moe_importance_loss", "moe_load_loss", "moe_z_loss"};
     return m;
 }
 
@@ -63,6 +66,8 @@ static Condition parse_condition(const nlohmann::json& j, const std::string& whe
     if (!r.has("metric")) r.fail("metric", "missing (expected one of " + join(condition_metrics()) + ")");
     c.op = r.get_choice("op", ">", {">", ">=", "<", "<="});
     c.value = r.require_number("value", -1e9, 1e9);
+    if (c.metric.rfind("moe_", 0) == 0 && !m.moe.enabled())
+        r.fail("metric", c.metric + " needs a model with MoE layers (model.moe.experts > 0); this step's model is dense");
     if (c.metric == "attention") {
         if (!r.has("pattern")) r.fail("pattern", "missing (expected one of " + join(attention_patterns()) + ")");
         c.pattern = r.get_choice("pattern", "", attention_patterns());

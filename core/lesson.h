@@ -23,7 +23,7 @@ struct Condition {
     std::string describe() const;  // "val_accuracy > 0.9", "attention(previous_token, layer 0, head 1) > 0.5"
 };
 
-const std::vector<std::string>& condition_metrics();   // val_accuracy, val_loss, loss, accuracy, step, attention
+const std::vector<std::string>& condition_metrics();   // val_accuracy, val_loss, loss, accuracy, step, attention, moe_*
 const std::vector<std::string>& attention_patterns();  // previous_token, next_token, self, first_token, answer_source, induction, peak
 const std::vector<std::string>& panel_kinds();         // the panels a step may show
 

@@ -79,6 +79,28 @@ double metric_value(const Condition& c, const Snapshot& s, const std::vector<Ste
             if (it->val_loss >= 0) return c.metric == "val_loss" ? it->val_loss : it->val_accuracy;
         return nan;
     }
+    if (c.metric.rfind("moe_", 0) == 0) {
+        // the MoE statistics of the training batches: the mean of the last 20 steps (each batch routes differently)
+        static const std::vector<std::pair<std::string, float StepRecord::*>> fields = {
+            {"moe_load_cv", &StepRecord::moe_load_cv},
+            {"moe_dropped_fraction", &StepRecord::moe_dropped_fraction},
+            {"moe_router_logit_max", &StepRecord::moe_router_logit_max},
+            {"moe_router_entropy", &StepRecord::moe_router_entropy},
+            {"moe_aux_loss", &StepRecord::moe_aux_loss},
+            {"moe_balance_loss", &StepRecord::moe_balance_loss},
+            {"moe_importance_loss", &StepRecord::moe_importance_loss},
+            {"moe_load_loss", &StepRecord::moe_load_loss},
+            {"moe_z_loss", &StepRecord::moe_z_loss}};
+        if (history.empty()) return nan;
+        for (const auto& [name, field] : fields) {
+            if (name != c.metric) continue;
+            const size_t n = std::min<size_t>(20, history.size());
+            double sum = 0;
+            for (size_t i = history.size() - n; i < history.size(); i++) sum += history[i].*field;
+            return sum / n;
+        }
+        return nan;
+    }
     if (c.metric == "loss" || c.metric == "accuracy") {
         // the mean of the last 10 steps: one batch is noisy
         if (history.empty()) return nan;
