@@ -217,21 +217,37 @@ void Router::route_switch(int g, int t0, int count) {
         r.slot = place(t, e, C);
         r.dropped = r.slot < 0;
     }
+    add_balance_loss(g);
+}
+
+// Switch's load-balancing loss and GShard's l_aux are one formula: E sum_e f_e P_e over the group, f_e the fraction
+// of its tokens whose first choice is e (group_a), P_e the mean router probability of e (group_b).
+void Router::add_balance_loss(int g) {
+    const double* f = group_a.data() + (size_t)g * E;
+    const double* P = group_b.data() + (size_t)g * E;
     double balance = 0;
-    for (int j = 0; j < E; j++) balance += E * f[j] * P[j];
+    for (int e = 0; e < E; e++) balance += E * f[e] * P[e];
     stats.balance += balance / groups;
 }
 
-// d p_i(x) = d gate (processed tokens) + balance_coef E f_i / T (through P_i; nothing through f_i, an argmax count)
-void Router::backward_switch(int g, int t0, int count, const float* d_gate) {
+// Its gradient flows through P_e = (1/T) sum_x p_e(x) only (f_e counts argmaxes):
+// d p_e(x) += balance_coef E f_e / T, for the mean over G groups / G
+void Router::balance_loss_backward(int g, int t0, int count) {
     const double* f = group_a.data() + (size_t)g * E;
     const double scale = (double)cfg.balance_coef / groups;
     for (int t = t0; t < t0 + count; t++) {
         float* dp = d_probs.data() + (size_t)t * E;
-        const Route& r = routes[(size_t)t * K];
-        if (r.slot >= 0) dp[r.expert] += d_gate[(size_t)t * K];
-        for (int j = 0; j < E; j++) dp[j] += (float)(scale * E * f[j] / count);
+        for (int e = 0; e < E; e++) dp[e] += (float)(scale * E * f[e] / count);
     }
+}
+
+// y = p_i(x) E_i(x): d p_i(x) = d gate for processed tokens; then the balance loss
+void Router::backward_switch(int g, int t0, int count, const float* d_gate) {
+    for (int t = t0; t < t0 + count; t++) {
+        const Route& r = routes[(size_t)t * K];
+        if (r.slot >= 0) d_probs[(size_t)t * E + r.expert] += d_gate[(size_t)t * K];
+    }
+    balance_loss_backward(g, t0, count);
 }
 
 // ---- GShard: top-2 ----
@@ -273,17 +289,13 @@ void Router::route_top2(int g, int t0, int count) {
         r.slot = place(t, r.expert, C);
         r.dropped = r.slot < 0;
     }
-    double aux = 0;
-    for (int j = 0; j < E; j++) aux += E * c[j] * m[j];
-    stats.balance += aux / groups;
+    add_balance_loss(g);
 }
 
 // g1 = a / s, g2 = b / s with s = a + b:  da = b (dg1 - dg2) / s^2,  db = a (dg2 - dg1) / s^2
 // (g1 keeps its normaliser even when the second expert is not used or dropped, as in the reference code);
-// the aux loss: d p_e(x) += coef E (c_e / T) / T, through m_e only
+// then l_aux (the balance loss's gradient, through m_e only)
 void Router::backward_top2(int g, int t0, int count, const float* d_gate) {
-    const double* c = group_a.data() + (size_t)g * E;
-    const double scale = (double)cfg.balance_coef / groups;
     for (int t = t0; t < t0 + count; t++) {
         float* dp = d_probs.data() + (size_t)t * E;
         const float* p = probs.data() + (size_t)t * E;
@@ -294,8 +306,8 @@ void Router::backward_top2(int g, int t0, int count, const float* d_gate) {
         const float dg2 = r2.slot >= 0 ? d_gate[(size_t)t * 2 + 1] : 0.0f;
         dp[r1.expert] += b * (dg1 - dg2) / (s * s);
         dp[r2.expert] += a * (dg2 - dg1) / (s * s);
-        for (int j = 0; j < E; j++) dp[j] += (float)(scale * E * c[j] / count);
     }
+    balance_loss_backward(g, t0, count);
 }
 
 // ---- Shazeer et al. 2017: noisy top-k gating ----

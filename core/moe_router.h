@@ -106,6 +106,8 @@ struct Router {
 private:
     float capacity_factor() const { return training ? cfg.capacity_factor : cfg.eval_capacity_factor; }
     int place(int token, int expert, int capacity);  // the next free row of the expert, or -1 when full
+    void add_balance_loss(int g);
+    void balance_loss_backward(int g, int t0, int count);
     void route_switch(int g, int t0, int count);
     void route_top2(int g, int t0, int count);
     void route_noisy_topk(int g, int t0, int count);

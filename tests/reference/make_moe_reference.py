@@ -23,31 +23,9 @@ import os
 import torch
 import torch.nn.functional as F
 
+from make_reference import ffn  # the experts: the FFN of every kind, as the whole-model reference computes it
+
 torch.set_default_dtype(torch.float64)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# experts: the FFN kinds of core/ffn.h (weights stored (in, out): y = x W + b)
-# ---------------------------------------------------------------------------------------------------------
-
-def linear(P, prefix, x):
-    y = x @ P[prefix + ".w"]
-    if prefix + ".b" in P:
-        y = y + P[prefix + ".b"]
-    return y
-
-
-def ffn(P, prefix, kind, x):
-    a = linear(P, prefix + ".w1", x)
-    if kind == "relu":
-        h = torch.relu(a)                                         # max(0, x W1 + b1)
-    elif kind == "gelu":
-        h = F.gelu(a, approximate="tanh")
-    elif kind == "swiglu":
-        h = F.silu(a) * linear(P, prefix + ".v", x)               # Swish(x W) * (x V)
-    else:
-        raise ValueError(kind)
-    return linear(P, prefix + ".w2", h)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -210,7 +188,7 @@ def make_case(name, seed, router, moe, ffn_kind, ffn_bias, N, D, d_ff, training=
         # ST-MoE z-loss: (1/B) sum over the group's tokens of logsumexp(logits)^2
         terms["z"] = terms["z"] + (torch.logsumexp(logits[sl], dim=-1) ** 2).mean() / G
     combine = torch.cat(combine_parts, dim=0)                                       # (N,E)
-    outputs = torch.stack([ffn(P, "moe.experts.%d" % e, ffn_kind, x) for e in range(E)], dim=1)  # (N,E,D)
+    outputs = torch.stack([ffn(P, {"ffn": ffn_kind}, "moe.experts.%d" % e, x) for e in range(E)], dim=1)  # (N,E,D)
     y = (combine[:, :, None] * outputs).sum(dim=1)                                   # y = sum_e G_e E_e(x)
     coef = {"balance": m.get("balance_coef", 0.01) if router in ("switch", "top2") else 0.0,
             "importance": m.get("importance_coef", 0.1) if router == "noisy_topk" else 0.0,

@@ -103,7 +103,8 @@ void check_layer_gradients(const std::string& what, const nlohmann::json& moe, c
     std::vector<float> R = random_vector(rng, y.size());
     L.moe.set_training(true);
     L.moe.draw(rng, N);
-    DecisionWatch watch{{&L.moe.router}};
+    DecisionWatch watch;
+    watch.routers.push_back(&L.moe.router);
     auto loss = [&] {
         L.moe.forward(x.data(), y.data(), N);
         watch.compare();

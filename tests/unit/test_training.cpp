@@ -117,7 +117,7 @@ TEST(Training, MoeModelLearnsAndRecordsItsRouting) {
     }
     const MoeStats& s = tr.moe_step_stats[0];
     int kept = 0, dropped = 0;
-    for (int e = 0; e < 4; e++) {
+    for (int e = 0; e < s.experts; e++) {
         kept += s.kept[e];
         dropped += s.dropped[e];
         EXPECT_LE(s.kept[e], s.capacity[e]);
@@ -146,6 +146,21 @@ TEST(Training, MoeModelLearnsAndRecordsItsRouting) {
     double mean = 0;
     for (size_t i = tr.history.size() - 20; i < tr.history.size(); i++) mean += tr.history[i].moe_load_cv / 20.0;
     EXPECT_NEAR(metric_value(c, snap, tr.history), mean, 1e-9);
+}
+
+// configs/moe.json against configs/moe_dense.json: the same FLOPs per token, and the MoE's extra parameters buy a
+// lower validation loss on the same data. Measured (final validation loss, seeds 1-4): MoE 2.405, 2.400, 2.396,
+// 2.430; dense 2.428, 2.445, 2.429, 2.487. About 30 s on one core.
+TEST(Training, MoeBeatsItsDenseCounterpartAtEqualFlops) {
+    const RunConfig moe_cfg = config_file("moe.json"), dense_cfg = config_file("moe_dense.json");
+    Trainer moe(moe_cfg), dense(dense_cfg);
+    ASSERT_EQ(moe.model->flops_per_token_forward(), dense.model->flops_per_token_forward())
+        << "the dense counterpart must cost what the MoE costs per token";
+    EXPECT_GT(moe.model->num_params(), dense.model->num_params() * 2);
+    while (!moe.finished()) ASSERT_TRUE(moe.step()) << moe.error;
+    while (!dense.finished()) ASSERT_TRUE(dense.step()) << dense.error;
+    const double moe_val = moe.history.back().val_loss, dense_val = dense.history.back().val_loss;
+    EXPECT_LT(moe_val, dense_val - 0.01) << "MoE " << moe_val << " vs dense " << dense_val;
 }
 
 TEST(Determinism, DifferentSeedsDiffer) {
