@@ -39,6 +39,8 @@ static const char* kHelp =
     "           over the context), at contexts 64, 256 and 1024, for MHA (8 K/V heads), GQA (2) and MQA (1) on\n"
     "           D = {vocab 65, d 256, 8 heads, 2 layers, d_ff 512, seq 1024, random weights}: a model whose K/V cache\n"
     "           read per token (2 n d floats a layer for MHA) equals its weights (4 d^2 + 2 d d_ff) at n = 1024\n"
+    "  moe      tokens/s of S with every FFN an MoE of 4 experts (switch, top2, noisy_topk, expert_choice) and the\n"
+    "           share of the step spent routing (router, aux losses, dispatch and combine; forward and backward)\n"
     "  --threads LIST   thread counts to try, comma separated (default 1,2)\n"
     "  --quick          fewer repetitions (for tests)\n"
     "  --only PART      run one part: matmul, train or decode\n"
@@ -223,6 +225,42 @@ static nlohmann::json measure_decode(bool quick) {
                 {"GQA", med(1) / med(0)}, {"MQA", med(2) / med(0)}};
         }
         std::printf("\n");
+// The S model with every FFN an MoE of 4 experts (each of S's d_ff): tokens/s and the share of the step spent
+// routing (router logits and gating, the aux losses, dispatch and combine, forward and backward), per router.
+static nlohmann::json measure_moe(const std::vector<int>& thread_counts, bool quick) {
+    nlohmann::json out = nlohmann::json::array();
+    std::printf("MoE training (S with 4 experts in every block, batch 16 x 64 tokens, Adam)\n");
+    std::printf("  %-14s %8s %10s %12s %10s %12s\n", "router", "params", "threads", "tokens/s", "ms/step", "routing %");
+    for (RouterKind router : {RouterKind::Switch, RouterKind::Top2, RouterKind::NoisyTopK, RouterKind::ExpertChoice}) {
+        for (int th : thread_counts) {
+            RunConfig cfg = bench_config("S");
+            cfg.model.moe.experts = 4;
+            cfg.model.moe.router = router;
+            if (router == RouterKind::ExpertChoice) cfg.model.moe.capacity_factor = 2.0f;
+            cfg.train.threads = th;
+            set_threads(th);
+            Trainer tr(cfg);
+            for (int i = 0; i < 3; i++) tr.step();  // warm-up
+            std::vector<double> times, shares;
+            const int reps = quick ? 5 : 40;
+            for (int r = 0; r < reps; r++) {
+                for (Block& b : tr.model->blocks) b.moe.routing_seconds = 0;
+                const auto t0 = Clock::now();
+                if (!tr.step()) throw std::runtime_error(tr.error);
+                const double step_s = seconds_since(t0);
+                double routing = 0;
+                for (const Block& b : tr.model->blocks) routing += b.moe.routing_seconds;
+                times.push_back(step_s);
+                shares.push_back(routing / step_s);
+            }
+            const double step_s = median(times), share = median(shares);
+            const double tokens = (double)cfg.train.batch_size * cfg.model.seq_len;
+            std::printf("  %-14s %8zu %10d %12.0f %10.2f %12.1f\n", to_string(router), tr.model->num_params(), th,
+                        tokens / step_s, step_s * 1e3, 100.0 * share);
+            out.push_back({{"router", to_string(router)}, {"experts", 4}, {"params", tr.model->num_params()},
+                           {"threads", th}, {"tokens_per_sec", tokens / step_s}, {"ms_per_step", step_s * 1e3},
+                           {"routing_share", share}});
+        }
     }
     return out;
 }
@@ -452,6 +490,7 @@ int cmd_bench(const std::vector<std::string>& argv) {
     else if (wanted("train"))
         out["train"] = measure_training(thread_counts, quick);
     if (wanted("decode")) out["decode"] = measure_decode(quick);
+    if (!compare) out["moe"] = measure_moe(thread_counts, quick);
     set_threads(thread_counts.back());
     if (a.has("--json")) {
         write_file_atomic(a.get("--json", ""), out.dump(1) + "\n");

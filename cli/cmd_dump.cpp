@@ -12,6 +12,42 @@
 
 namespace noam::cli {
 
+static nlohmann::json moe_stats_to_json(const MoeStats& s) {
+    return {{"tokens", s.tokens}, {"routed_first", s.routed_first}, {"routed_second", s.routed_second},
+            {"kept", s.kept}, {"dropped", s.dropped}, {"capacity", s.capacity}, {"mean_prob", s.mean_prob},
+            {"tokens_dropped", s.tokens_dropped}, {"dropped_fraction", s.dropped_fraction},
+            {"tokens_without_expert", s.tokens_without_expert}, {"load_cv", s.load_cv}, {"entropy", s.entropy},
+            {"logit_lse_mean", s.logit_lse_mean}, {"logit_lse_max", s.logit_lse_max}, {"balance", s.balance},
+            {"importance", s.importance}, {"load", s.load}, {"z", s.z}, {"aux", s.aux}};
+}
+
+// one MoE layer after a forward of N tokens: the router's numbers, the dispatch, the experts' outputs
+static nlohmann::json moe_layer_to_json(int layer, const MoE& moe) {
+    const Router& r = moe.router;
+    const int N = r.n, E = r.E, D = moe.d_model;
+    nlohmann::json routes = nlohmann::json::array(), experts = nlohmann::json::array();
+    for (int t = 0; t < N; t++) {
+        nlohmann::json token = nlohmann::json::array();
+        for (int i = 0; i < r.K; i++) {
+            const Route& route = r.routes[(size_t)t * r.K + i];
+            if (route.expert >= 0)
+                token.push_back({{"expert", route.expert}, {"slot", route.slot}, {"gate", route.gate},
+                                 {"dropped", route.dropped}});
+        }
+        routes.push_back(token);
+    }
+    for (int e = 0; e < E; e++) {
+        const int count = r.expert_count[e];
+        const int* tokens = r.expert_token.data() + (size_t)e * r.max_rows;
+        experts.push_back({{"tokens", std::vector<int>(tokens, tokens + count)},
+                           {"outputs", std::vector<float>(moe.expert_row(e, 0), moe.expert_row(e, 0) + (size_t)count * D)}});
+    }
+    return {{"layer", layer}, {"router", to_string(r.cfg.router)}, {"N", N}, {"E", E},
+            {"router_logits", std::vector<float>(r.logits.begin(), r.logits.begin() + (size_t)N * E)},
+            {"router_probs", std::vector<float>(r.probs.begin(), r.probs.begin() + (size_t)N * E)},
+            {"routes", routes}, {"experts", experts}, {"stats", moe_stats_to_json(r.stats)}};
+}
+
 static const char* kHelp =
     "usage: noamlab dump CONFIG.json --out F.json [--steps N] [--seed S]\n"
     "\n"
@@ -22,7 +58,10 @@ static const char* kHelp =
     "gradient norm and clipping, the state it keeps per tensor before and after the step (name, shape and\n"
     "arrays: Adam m, v; Adafactor R, C for matrices, V for vectors, M with momentum; SGD v), the weights\n"
     "after the step, and for Adafactor the step's beta2hat_t, rho_t and per tensor alpha_t, RMS(U) before\n"
-    "clipping and whether clipping fired.\n";
+    "clipping and whether clipping fired.\n"
+    "With an MoE model (model.moe), for each MoE layer \"moe\" also holds: the router logits and probabilities\n"
+    "(N,E), every token's routes (expert, row in the expert's buffer or -1, gate, dropped by capacity), each\n"
+    "expert's tokens and outputs (rows,D), and the routing statistics and auxiliary loss terms of the batch.\n";
 
 // Every state array of every tensor, with values: what the optimizer keeps.
 static nlohmann::json state_json(const Optimizer& opt, const ParamStore& ps) {
@@ -90,7 +129,9 @@ int cmd_dump(const std::vector<std::string>& argv) {
     tr.data->sample(tr.data_rng, tr.batch);
     TransformerLM& m = *tr.model;
     m.params.zero_grad();
+    m.training = true;  // a training batch: noise and the training capacity factor
     const LossStats s = m.forward(tr.batch.tokens.data(), tr.batch.targets.data(), B, T);
+    m.training = false;
     m.backward();
 
     nlohmann::json j;
@@ -110,6 +151,11 @@ int cmd_dump(const std::vector<std::string>& argv) {
     j["loss"] = s.loss;
     j["nll"] = s.nll;
     j["grads"] = grads;
+    if (m.has_moe()) {
+        j["moe_aux_loss"] = s.aux_loss;  // the objective is loss + moe_aux_loss
+        for (int l = 0; l < m.cfg.n_layers; l++)
+            if (m.blocks[l].use_moe) j["moe"].push_back(moe_layer_to_json(l, m.blocks[l].moe));
+    }
     j["optimizer"] = optimizer_step_json(tr);
     const std::string out = a.get("--out", "");
     write_file_atomic(out, j.dump());

@@ -24,7 +24,9 @@ static const char* kHelp =
     "  --seed S      seed for weights and data order (default: the config's train.seed)\n"
     "  --threads N   OpenMP threads (results are identical for any N)\n"
     "  --lr X        override optim.lr\n"
-    "  --out F       write {config, history, final} as JSON to F (also when training stops early)\n"
+    "  --out F       write {config, history, final} as JSON to F (also when training stops early); with an MoE\n"
+    "                model each step also has \"moe\": aux/balance/importance/load/z losses, dropped fraction,\n"
+    "                load CV, router entropy and router logit magnitude\n"
     "  --save F      save the whole run (weights, optimizer state, data position, history) to F at the end, also\n"
     "                when training stops early; the file format is docs/run_format.md; writes are atomic\n"
     "  --save-every K  also save to F every K steps\n"
@@ -35,7 +37,8 @@ static const char* kHelp =
     "Exit code 1 when training stops on a non-finite loss or gradient (the message says why); 2 for bad usage\n"
     "or a bad config or run file (nothing is written then).\n";
 
-nlohmann::json history_to_json(const std::vector<StepRecord>& h) {
+// moe: also the MoE fields of every step (see StepRecord)
+nlohmann::json history_to_json(const std::vector<StepRecord>& h, bool moe) {
     nlohmann::json a = nlohmann::json::array();
     for (const StepRecord& r : h) {
         nlohmann::json j = {{"step", r.step}, {"loss", r.loss}, {"nll", r.nll}, {"accuracy", r.accuracy},
@@ -52,6 +55,12 @@ nlohmann::json history_to_json(const std::vector<StepRecord>& h) {
             j["rho"] = r.rho;
             j["beta2hat"] = r.beta2hat;
         }
+        if (moe)
+            j["moe"] = {{"aux_loss", r.moe_aux_loss}, {"balance_loss", r.moe_balance_loss},
+                        {"importance_loss", r.moe_importance_loss}, {"load_loss", r.moe_load_loss},
+                        {"z_loss", r.moe_z_loss}, {"dropped_fraction", r.moe_dropped_fraction},
+                        {"load_cv", r.moe_load_cv}, {"router_entropy", r.moe_router_entropy},
+                        {"router_logit_mean", r.moe_router_logit_mean}, {"router_logit_max", r.moe_router_logit_max}};
         a.push_back(j);
     }
     return a;
@@ -157,9 +166,13 @@ int cmd_train(const std::vector<std::string>& argv) {
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             char val[64] = "val -";
             if (last_val >= 0) std::snprintf(val, sizeof val, "val %.4f  val acc %.3f", last_val, last_acc);
-            std::fprintf(stderr, "step %6d/%d  loss %.4f  %s  lr %.2e  |g| %.3f  %.0f tok/s\n", r.step,
+            char moe[96] = "";
+            if (tr.model->has_moe())
+                std::snprintf(moe, sizeof moe, "  moe aux %.4f dropped %.3f load cv %.2f", r.moe_aux_loss,
+                              r.moe_dropped_fraction, r.moe_load_cv);
+            std::fprintf(stderr, "step %6d/%d  loss %.4f  %s  lr %.2e  |g| %.3f  %.0f tok/s%s\n", r.step,
                          cfg.train.steps, r.nll, val, r.lr, r.grad_norm,
-                         (r.step - first_step) * (double)cfg.train.batch_size * cfg.model.seq_len / std::max(secs, 1e-9));
+                         (r.step - first_step) * (double)cfg.train.batch_size * cfg.model.seq_len / std::max(secs, 1e-9), moe);
         }
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -167,7 +180,7 @@ int cmd_train(const std::vector<std::string>& argv) {
     if (!out.empty()) {
         nlohmann::json j;
         j["config"] = run_config_to_json(tr.cfg);
-        j["history"] = history_to_json(tr.history);
+        j["history"] = history_to_json(tr.history, tr.model->has_moe());
         j["final"] = {{"steps", tr.step_count}, {"val_loss", last_val}, {"val_accuracy", last_acc},
                       {"seconds", secs}, {"stopped", tr.error}};
         write_file_atomic(out, j.dump(1));

@@ -18,6 +18,111 @@ const char* to_string(Schedule s) {
     return s == Schedule::Constant ? "constant" : s == Schedule::Noam ? "noam" : "cosine";
 }
 
+const char* to_string(RouterKind r) {
+    switch (r) {
+        case RouterKind::Switch: return "switch";
+        case RouterKind::Top2: return "top2";
+        case RouterKind::NoisyTopK: return "noisy_topk";
+        case RouterKind::ExpertChoice: return "expert_choice";
+    }
+    return "?";
+}
+const char* to_string(SecondPolicy p) {
+    switch (p) {
+        case SecondPolicy::All: return "all";
+        case SecondPolicy::None: return "none";
+        case SecondPolicy::Threshold: return "threshold";
+        case SecondPolicy::Random: return "random";
+    }
+    return "?";
+}
+
+double MoeConfig::experts_per_token() const {
+    switch (router) {
+        case RouterKind::Switch: return 1.0;
+        case RouterKind::Top2: return second_policy == SecondPolicy::None ? 1.0 : 2.0;
+        case RouterKind::NoisyTopK: return k;
+        case RouterKind::ExpertChoice: return capacity_factor;  // E experts x (T cf / E) tokens over T tokens
+    }
+    return 1.0;
+}
+
+// The keys of "moe" that only some routers read (the others are common to all): a key set for another router
+// is an error, and with_setting drops them when the router changes.
+static const std::vector<std::pair<std::string, std::vector<RouterKind>>>& moe_router_keys() {
+    using R = RouterKind;
+    static const std::vector<std::pair<std::string, std::vector<RouterKind>>> keys = {
+        {"capacity_factor", {R::Switch, R::Top2, R::ExpertChoice}},
+        {"eval_capacity_factor", {R::Switch, R::Top2, R::ExpertChoice}},
+        {"router_init_scale", {R::Switch, R::Top2, R::ExpertChoice}},
+        {"balance_coef", {R::Switch, R::Top2}},
+        {"second_policy", {R::Top2}},
+        {"second_threshold", {R::Top2}},
+        {"k", {R::NoisyTopK}},
+        {"noise", {R::NoisyTopK}},
+        {"importance_coef", {R::NoisyTopK}},
+        {"load_coef", {R::NoisyTopK}},
+    };
+    return keys;
+}
+
+static bool moe_key_applies(const std::string& key, RouterKind r) {
+    for (const auto& [name, routers] : moe_router_keys())
+        if (name == key) return std::find(routers.begin(), routers.end(), r) != routers.end();
+    return true;  // a common key
+}
+
+static MoeConfig parse_moe(const nlohmann::json& j, const std::string& where, const std::string& at) {
+    ObjectReader r(j, where, at + "/model/moe");
+    MoeConfig m;
+    m.experts = r.require_int("experts", 0, 256);
+    if (m.experts == 1) r.fail("experts", "expected 0 (a dense FFN) or 2..256 experts, got 1");
+    const std::string router = r.get_choice("router", "switch", {"switch", "top2", "noisy_topk", "expert_choice"});
+    for (RouterKind k : {RouterKind::Switch, RouterKind::Top2, RouterKind::NoisyTopK, RouterKind::ExpertChoice})
+        if (router == to_string(k)) m.router = k;
+    for (const auto& [key, routers] : moe_router_keys()) {
+        if (!r.has(key) || moe_key_applies(key, m.router)) continue;
+        std::string list;
+        for (RouterKind k : routers) list += (list.empty() ? "" : ", ") + std::string(to_string(k));
+        r.fail(key, "applies only to the router" + std::string(routers.size() > 1 ? "s " : " ") + list + ", not to " +
+                        router);
+    }
+    m.every = r.get_int("every", m.every, 1, 64);
+    m.group_size = r.get_int("group_size", m.group_size, 0, 1 << 20);
+    m.z_loss_coef = (float)r.get_number("z_loss_coef", m.z_loss_coef, 0.0, 1e3);
+    m.router_init_scale = (float)r.get_number("router_init_scale", m.router_init_scale, 0.0, 100.0);
+    const double cf = m.router == RouterKind::ExpertChoice ? 2.0 : m.capacity_factor;
+    m.capacity_factor = (float)r.get_number("capacity_factor", cf, 0.01, 1024.0);
+    m.eval_capacity_factor = (float)r.get_number("eval_capacity_factor", m.eval_capacity_factor, 0.01, 1024.0);
+    m.balance_coef = (float)r.get_number("balance_coef", m.balance_coef, 0.0, 1e3);
+    const std::string policy = r.get_choice("second_policy", "random", {"all", "none", "threshold", "random"});
+    for (SecondPolicy p : {SecondPolicy::All, SecondPolicy::None, SecondPolicy::Threshold, SecondPolicy::Random})
+        if (policy == to_string(p)) m.second_policy = p;
+    m.second_threshold = (float)r.get_number("second_threshold", m.second_threshold, 1e-6, 1.0);
+    m.k = r.get_int("k", m.k, 1, 256);
+    m.noise = r.get_bool("noise", m.noise);
+    m.importance_coef = (float)r.get_number("importance_coef", m.importance_coef, 0.0, 1e3);
+    m.load_coef = (float)r.get_number("load_coef", m.load_coef, 0.0, 1e3);
+    if (m.router == RouterKind::NoisyTopK && m.enabled() && m.k >= m.experts)
+        r.fail("k", "expected 1 <= k < experts (" + std::to_string(m.experts) + "): the load estimator needs an " +
+                        "expert outside the top k; got " + std::to_string(m.k));
+    r.finish();
+    return m;
+}
+
+static nlohmann::json moe_to_json(const MoeConfig& m) {
+    nlohmann::json j = {{"experts", m.experts}, {"router", to_string(m.router)}, {"every", m.every},
+                        {"group_size", m.group_size}, {"z_loss_coef", m.z_loss_coef},
+                        {"router_init_scale", m.router_init_scale}, {"capacity_factor", m.capacity_factor},
+                        {"eval_capacity_factor", m.eval_capacity_factor}, {"balance_coef", m.balance_coef},
+                        {"second_policy", to_string(m.second_policy)}, {"second_threshold", m.second_threshold},
+                        {"k", m.k}, {"noise", m.noise}, {"importance_coef", m.importance_coef},
+                        {"load_coef", m.load_coef}};
+    for (const auto& [key, routers] : moe_router_keys())
+        if (!moe_key_applies(key, m.router)) j.erase(key);
+    return j;
+}
+
 static std::vector<std::string> ffn_names() {
     std::vector<std::string> v;
     for (int k = (int)FfnKind::ReLU; k <= (int)FfnKind::SwiGLU; k++) v.push_back(to_string((FfnKind)k));
@@ -61,6 +166,7 @@ static ModelConfig parse_model(const nlohmann::json& j, const std::string& where
             r.fail("attention_dconv", "expected true, false or a width (an integer between 0 and 16), got " +
                                           json_type_name(*dc));
     }
+    if (const auto* moe = r.child("moe")) m.moe = parse_moe(*moe, where, at);
     r.finish();
     return m;
 }
@@ -135,19 +241,21 @@ RunConfig parse_run_config(const nlohmann::json& j, const std::string& where, co
 
 RunConfig load_run_config(const std::string& path) { return parse_run_config(read_json_file(path), path); }
 
-// A setting is "section.key" of the run config's JSON form, e.g. "optim.lr" or "model.n_kv_heads".
-// The config goes to JSON, the key is set, and the whole config is parsed again: every check of a config
-// file applies to a knob too.
+// A setting is the dotted path of a key in the run config's JSON form, e.g. "optim.lr", "model.n_kv_heads" or
+// "model.moe.router". The config goes to JSON, the key is set, and the whole config is parsed again: every check
+// of a config file applies to a knob too.
 RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlohmann::json& value,
                        const std::string& where, const std::string& path) {
-    const size_t dot = setting.find('.');
-    nlohmann::json j = run_config_to_json(c);
-    const std::string section = dot == std::string::npos ? "" : setting.substr(0, dot);
-    const std::string key = dot == std::string::npos ? "" : setting.substr(dot + 1);
     check_setting_name(setting, where, path);
-    j[section][key] = value;
-    if (section == "model" && key != "vocab_size") j["model"]["vocab_size"] = 0;  // re-derived from the data
-    if (section == "model" && key == "n_heads") j["model"]["n_kv_heads"] = 0;
+    nlohmann::json j = run_config_to_json(c);
+    std::string pointer = "/" + setting;
+    std::replace(pointer.begin(), pointer.end(), '.', '/');
+    j[nlohmann::json::json_pointer(pointer)] = value;
+    const std::string section = setting.substr(0, setting.find('.'));
+    if (section == "model" && setting != "model.vocab_size") j["model"]["vocab_size"] = 0;  // re-derived from the data
+    if (setting == "model.n_heads") j["model"]["n_kv_heads"] = 0;
+    if (setting == "model.moe.router" && value.is_string())  // the old router's own keys do not carry over
+        for (const auto& [key, routers] : moe_router_keys()) j["model"]["moe"].erase(key);
     try {
         return parse_run_config(j, where, "");
     } catch (const ConfigError& e) {
@@ -168,12 +276,28 @@ void check_setting_name(const std::string& setting, const std::string& where, co
     config_fail(where, path, "unknown setting \"" + setting + "\" (expected one of: " + list + ")");
 }
 
+// every leaf of the JSON form, as a dotted path; nested objects ("model.moe") list their keys
+static void add_setting_names(const nlohmann::json& j, const std::string& prefix, std::vector<std::string>& names) {
+    for (auto k = j.begin(); k != j.end(); ++k) {
+        const std::string name = prefix.empty() ? k.key() : prefix + "." + k.key();
+        if (k->is_object())
+            add_setting_names(*k, name, names);
+        else if (std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
+    }
+}
+
 std::vector<std::string> setting_names() {
     std::vector<std::string> names;
-    const nlohmann::json j = run_config_to_json(RunConfig{});
-    for (auto sec = j.begin(); sec != j.end(); ++sec)
-        for (auto k = sec->begin(); k != sec->end(); ++k) names.push_back(sec.key() + "." + k.key());
+    add_setting_names(run_config_to_json(RunConfig{}), "", names);
     names.push_back("data.corpus");
+    // "model.moe.*": the keys of every router (the default config is dense and has no "moe")
+    for (RouterKind r : {RouterKind::Switch, RouterKind::Top2, RouterKind::NoisyTopK, RouterKind::ExpertChoice}) {
+        RunConfig c;
+        c.model.moe.experts = 4;
+        c.model.moe.router = r;
+        add_setting_names(run_config_to_json(c)["model"]["moe"], "model.moe", names);
+    }
     return names;
 }
 
@@ -188,6 +312,11 @@ void validate(const RunConfig& c, const std::string& where, const std::string& a
                                                     std::to_string(m.kv_heads()) + ")");
     if (m.positions == PosKind::Sinusoidal && m.d_model % 2 != 0)
         config_fail(where, at + "/model/d_model", "sinusoidal positions need an even d_model");
+    if (m.moe.enabled() && m.moe.every > m.n_layers)
+        config_fail(where, at + "/model/moe/every", "every " + std::to_string(m.moe.every) +
+                                                   " leaves no MoE layer in a model of " + std::to_string(m.n_layers) +
+                                                   " layers (MoE layers are " + std::to_string(m.moe.every - 1) +
+                                                   ", " + std::to_string(2 * m.moe.every - 1) + ", ...)");
 }
 
 nlohmann::json run_config_to_json(const RunConfig& c) {
@@ -201,6 +330,7 @@ nlohmann::json run_config_to_json(const RunConfig& c) {
                   {"scale_attention", m.scale_attention}, {"ffn", to_string(m.ffn)}, {"ffn_bias", m.ffn_bias},
                   {"ffn_match_params", m.ffn_match_params}, {"init_scale", m.init_scale},
                   {"talking_heads", m.talking_heads}, {"attention_dconv", m.attention_dconv}};
+    if (m.moe.enabled()) j["model"]["moe"] = moe_to_json(m.moe);
     j["data"] = {{"task", c.data.task}, {"digits", c.data.digits}, {"val_fraction", c.data.val_fraction}};
     if (!c.data.corpus.empty()) j["data"]["corpus"] = c.data.corpus;
     const OptimConfig& o = c.optim;

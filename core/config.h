@@ -15,6 +15,38 @@ enum class NormKind { LayerNorm, RMSNorm };
 enum class NormPlacement { PreNorm, PostNorm };
 enum class PosKind { Sinusoidal, Learned, None };
 
+// ---- Mixture-of-Experts (PAPERS.md sections 3-7): which router, how many experts, the loss coefficients.
+enum class RouterKind { Switch, Top2, NoisyTopK, ExpertChoice };
+enum class SecondPolicy { All, None, Threshold, Random };  // GShard's second-expert policies
+
+struct MoeConfig {
+    int experts = 0;                  // E; 0: a dense FFN (no MoE anywhere)
+    RouterKind router = RouterKind::Switch;
+    int every = 1;                    // 1: every block's FFN is an MoE; 2: every other block (1, 3, 5 ...: GShard)
+    int group_size = 0;               // tokens per routing group (capacity and balance losses per group); 0: the batch
+    float z_loss_coef = 0.0f;         // ST-MoE router z-loss c_z (the paper uses 1e-3); any router
+    float router_init_scale = 0.1f;   // Switch's s: W_r ~ truncated normal, std sqrt(s / d_model) (not noisy_topk)
+    // switch, top2, expert_choice
+    float capacity_factor = 1.25f;    // training; expert_choice's default is 2.0 (Zhou et al.'s EC-CF2)
+    float eval_capacity_factor = 2.0f;
+    // switch, top2
+    float balance_coef = 0.01f;       // Switch alpha / GShard's aux-loss weight
+    // top2
+    SecondPolicy second_policy = SecondPolicy::Random;
+    float second_threshold = 0.2f;
+    // noisy_topk (Shazeer et al. 2017)
+    int k = 2;                        // experts per token
+    bool noise = true;                // trainable Gaussian noise in training
+    float importance_coef = 0.1f;     // w_importance
+    float load_coef = 0.1f;           // w_load
+
+    bool enabled() const { return experts > 0; }
+    bool is_moe_layer(int layer) const { return enabled() && (every == 1 || layer % every == every - 1); }
+    bool has_capacity() const { return router != RouterKind::NoisyTopK; }
+    // experts a token is sent to at most (switch 1, top2 2, noisy_topk k), expert_choice: on average
+    double experts_per_token() const;
+};
+
 struct ModelConfig {
     int vocab_size = 0;   // 0: take it from the data's tokenizer
     int d_model = 64;
@@ -38,6 +70,7 @@ struct ModelConfig {
     float init_scale = 1.0f;       // linear weights ~ N(0, (init_scale^2) / fan_in)
     bool talking_heads = false;    // Shazeer et al. 2020: learned (h, h) head mixes before and after the softmax
     int attention_dconv = 0;       // Primer: causal depthwise convolution of this width after Q, K, V (0: off)
+    MoeConfig moe;                 // "moe": {...}; absent or experts 0: dense FFNs
     int kv_heads() const { return n_kv_heads > 0 ? n_kv_heads : n_heads; }
     int head_dim() const { return d_model / n_heads; }
     int ffn_hidden() const { return ffn_match_params && is_gated(ffn) ? glu_matched_hidden(d_ff) : d_ff; }
@@ -108,5 +141,7 @@ const char* to_string(NormKind k);
 const char* to_string(NormPlacement p);
 const char* to_string(PosKind p);
 const char* to_string(Schedule s);
+const char* to_string(RouterKind r);
+const char* to_string(SecondPolicy p);
 
 }  // namespace noam

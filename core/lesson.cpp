@@ -11,7 +11,9 @@ namespace noam {
 const std::vector<std::string>& condition_metrics() {
     static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention",
                                                "diverged", "update_rms", "update_clipped_fraction",
-                                               "optimizer_memory_ratio"};
+                                               "optimizer_memory_ratio", "moe_load_cv", "moe_dropped_fraction",
+                                               "moe_router_logit_max", "moe_router_entropy", "moe_aux_loss",
+                                               "moe_balance_loss", "moe_importance_loss", "moe_load_loss", "moe_z_loss"};
     return m;
 }
 
@@ -83,6 +85,8 @@ static Condition parse_condition(const nlohmann::json& j, const std::string& whe
     if (r.has("combine") && c.versus.empty()) r.fail("combine", "only with \"versus\" (a second run to compare with)");
     if (!c.versus.empty() && c.run.empty()) c.run = labels[0];  // named, so the condition reads "x[A] - x[B]"
     if (!c.versus.empty() && c.versus == c.run) r.fail("versus", "compares the run \"" + c.versus + "\" with itself");
+    if (c.metric.rfind("moe_", 0) == 0 && !m.moe.enabled())
+        r.fail("metric", c.metric + " needs a model with MoE layers (model.moe.experts > 0); this step's model is dense");
     if (c.metric == "attention") {
         if (!r.has("pattern")) r.fail("pattern", "missing (expected one of " + join(attention_patterns()) + ")");
         c.pattern = r.get_choice("pattern", "", attention_patterns());

@@ -29,7 +29,8 @@ struct Condition {
     std::string describe() const;
 };
 
-// val_accuracy, val_loss, loss, accuracy, step, attention, update_rms, update_clipped_fraction, optimizer_memory_ratio
+// val_accuracy, val_loss, loss, accuracy, step, attention, diverged, update_rms, update_clipped_fraction,
+// optimizer_memory_ratio, moe_* (lessons/README.md says what each means)
 const std::vector<std::string>& condition_metrics();
 const std::vector<std::string>& attention_patterns();  // previous_token, next_token, self, first_token, answer_source, induction, peak
 const std::vector<std::string>& panel_kinds();         // the panels a step may show

@@ -9,6 +9,7 @@ struct LossStats {
     double nll = 0.0;    // plain cross-entropy -log p(target), what validation reports
     double accuracy = 0.0;
     int count = 0;       // scored positions (target >= 0)
+    double aux_loss = 0.0;  // the MoE layers' auxiliary losses, coefficient-weighted and summed: objective = loss + aux_loss
 };
 
 struct CrossEntropy {

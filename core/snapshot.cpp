@@ -56,6 +56,29 @@ void capture_watched(Trainer& tr, Snapshot& s) {
         if (s.ffn_gated) std::copy(f.h.begin(), f.h.begin() + per_layer, s.ffn_product.begin() + l * per_layer);
     }
     // ---- end [FFN activations]
+    // ---- MoE
+    s.moe_layers.clear();
+    s.moe_watched.clear();
+    s.moe_step = tr.moe_step_stats;
+    for (int l = 0; l < s.n_layers; l++) {
+        if (!m.blocks[l].use_moe) continue;
+        const Router& r = m.blocks[l].moe.router;
+        MoeRouting w_route;
+        w_route.layer = l;
+        w_route.T = w.T;
+        w_route.E = r.E;
+        w_route.K = r.K;
+        w_route.probs.assign(r.probs.begin(), r.probs.begin() + (size_t)w.T * r.E);
+        for (size_t i = 0; i < (size_t)w.T * r.K; i++) {
+            const Route& route = r.routes[i];
+            w_route.expert.push_back(route.expert);
+            w_route.gate.push_back(route.gate);
+            w_route.processed.push_back(route.slot >= 0);
+            w_route.dropped.push_back(route.dropped);
+        }
+        s.moe_layers.push_back(l);
+        s.moe_watched.push_back(std::move(w_route));
+    }
     capture_optimizer(tr, s);
 }
 

@@ -4,10 +4,22 @@
 #include <vector>
 
 #include "optimizer_state.h"
+#include "moe_router.h"
 
 namespace noam {
 
 struct Trainer;
+
+// How one MoE layer routed the watched example (B = 1, evaluation mode: no noise, the eval capacity factor).
+struct MoeRouting {
+    int layer = -1;                // the block
+    int T = 0, E = 0, K = 0;       // tokens, experts, routes per token
+    std::vector<float> probs;      // (T,E) router probabilities (noisy_topk: the gates G(x))
+    std::vector<int> expert;       // (T,K) each route's expert, -1 unused (expert_choice: route e is expert e's)
+    std::vector<float> gate;       // (T,K) its gate value
+    std::vector<char> processed;   // (T,K) 1: the expert processed the token; 0: dropped or not chosen
+    std::vector<char> dropped;     // (T,K) 1: refused by the expert's capacity
+};
 
 // Everything the pictures need at one moment of the run. Never changed after it is published.
 struct Snapshot {
@@ -51,6 +63,10 @@ struct Snapshot {
     std::vector<float> watched_C;       // (cols) Adafactor's C (Adam: the column sums of v)
     float watched_rel_error = -1;       // ||Vhat - V||_F / ||V||_F; -1 before the first step or without V
     int watched_since = 0;              // Adafactor: the step its exact V began (0: exact from the start)
+    // ---- MoE (empty for dense models)
+    std::vector<int> moe_layers;        // the blocks whose FFN is a Mixture-of-Experts
+    std::vector<MoeStats> moe_step;     // per MoE layer: the routing of the last training step (loads, drops, losses)
+    std::vector<MoeRouting> moe_watched;  // per MoE layer: the watched example's routing
 };
 
 // Runs the watched example through the trainer's model and fills the watched-example fields of s

@@ -2,6 +2,7 @@
 // sampling text from the model.
 #include "trainer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "adafactor.h"
@@ -67,6 +68,33 @@ Trainer::Trainer(const RunConfig& config) : cfg(config) {
     optim = make_optimizer(cfg.optim, model->params);
     batch.resize(cfg.train.batch_size, cfg.model.seq_len);
     history.reserve(cfg.train.steps + 1);
+    for (const Block& b : model->blocks)
+        if (b.use_moe) moe_step_stats.push_back(b.moe.router.stats);
+}
+
+// The step's MoE statistics into the record (means over the MoE layers, the aux loss summed, the logit maximum the
+// largest), and each layer's into moe_step_stats (same sizes every step: the copies reuse their memory).
+static void record_moe(const TransformerLM& m, StepRecord& r, std::vector<MoeStats>& per_layer) {
+    size_t i = 0;
+    for (const Block& b : m.blocks) {
+        if (!b.use_moe) continue;
+        const MoeStats& s = b.moe.router.stats;
+        per_layer[i++] = s;
+        r.moe_aux_loss += (float)s.aux;
+        r.moe_balance_loss += (float)s.balance;
+        r.moe_importance_loss += (float)s.importance;
+        r.moe_load_loss += (float)s.load;
+        r.moe_z_loss += (float)s.z;
+        r.moe_dropped_fraction += s.dropped_fraction;
+        r.moe_load_cv += s.load_cv;
+        r.moe_router_entropy += s.entropy;
+        r.moe_router_logit_mean += s.logit_lse_mean;
+        r.moe_router_logit_max = i == 1 ? s.logit_lse_max : std::max(r.moe_router_logit_max, s.logit_lse_max);
+    }
+    if (i == 0) return;
+    for (float* f : {&r.moe_balance_loss, &r.moe_importance_loss, &r.moe_load_loss, &r.moe_z_loss,
+                     &r.moe_dropped_fraction, &r.moe_load_cv, &r.moe_router_entropy, &r.moe_router_logit_mean})
+        *f /= (float)i;
 }
 
 static std::string number(double x) {
@@ -85,11 +113,14 @@ bool Trainer::step() {
     const int B = cfg.train.batch_size, T = cfg.model.seq_len;
     data->sample(data_rng, batch);
     model->params.zero_grad();
+    model->training = true;
     const LossStats s = model->forward(batch.tokens.data(), batch.targets.data(), B, T);
+    model->training = false;
     const int t = step_count + 1;
     const float lr = (float)(learning_rate(cfg.optim, t, cfg.model.d_model, cfg.train.steps) * lr_scale);
-    if (!std::isfinite(s.loss)) {
-        error = "training stopped at step " + std::to_string(t) + ": the loss is not finite (" + number(s.loss) +
+    if (!std::isfinite(s.loss + s.aux_loss)) {
+        error = "training stopped at step " + std::to_string(t) + ": the loss is not finite (" +
+                number(s.loss + s.aux_loss) +
                 "); the learning rate (" + number(lr) + ") is probably too high: lower it and reset";
         return false;
     }
@@ -127,6 +158,7 @@ bool Trainer::step() {
         r.beta2hat = af->last.beta2hat;
         r.second_moment_error = std::max(0.0f, af->last.exact_error);
     }
+    record_moe(*model, r, moe_step_stats);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.tokens_per_sec = (float)(B * T / std::max(seconds, 1e-9));
     if (t % cfg.train.eval_every == 0 || t == cfg.train.steps) {

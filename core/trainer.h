@@ -33,6 +33,17 @@ struct StepRecord {
     float rho = 0;             // relative step rho_t = min(1e-2, 1/sqrt(t)) (or the schedule's rate)
     float beta2hat = 0;        // second-moment decay beta2hat_t = 1 - t^-0.8
     float second_moment_error = 0;  // watched matrix: ||Vhat - V||_F / ||V||_F (0: none watched)
+    // ---- MoE (zero for dense models): this step's training batch, means over the MoE layers except where noted
+    float moe_aux_loss = 0;          // the sum over layers of what the aux losses add to the objective (coefficients in)
+    float moe_balance_loss = 0;      // switch / top2: E sum_i f_i P_i, unscaled (1 under uniform routing)
+    float moe_importance_loss = 0;   // noisy_topk: CV(Importance)^2, unscaled
+    float moe_load_loss = 0;         // noisy_topk: CV(Load)^2, unscaled
+    float moe_z_loss = 0;            // (1/T) sum_t logsumexp(router logits)^2, unscaled
+    float moe_dropped_fraction = 0;  // expert choices refused by capacity / all choices
+    float moe_load_cv = 0;           // coefficient of variation of the choices per expert
+    float moe_router_entropy = 0;    // mean entropy of the router probabilities (nats)
+    float moe_router_logit_mean = 0; // logsumexp of the router logits: mean over tokens
+    float moe_router_logit_max = 0;  //   and the maximum over tokens and layers
 };
 
 struct EvalResult {
@@ -55,6 +66,7 @@ struct Trainer {
     std::string error;  // set when the run stopped itself (non-finite loss or gradient); step() then refuses
     double lr_scale = 1.0;  // a live multiplier on the schedule (the window's learning-rate knob)
     int steps_above_uniform = 0;  // consecutive steps with a loss far above uniform guessing
+    std::vector<MoeStats> moe_step_stats;  // per MoE layer: the routing of the last training step
     static constexpr int kDivergedAfterSteps = 50;
 
     // Builds data, model and optimizer from the config; throws ConfigError / std::invalid_argument.

@@ -18,7 +18,11 @@ void Block::declare(ParamStore& ps, int index, const ModelConfig& cfg) {
                  cfg.attention_dconv);
     attn.scale_scores = cfg.scale_attention;
     norm2.declare(ps, name + ".norm2", cfg.norm, cfg.d_model);
-    ffn.declare(ps, name + ".ffn", cfg.ffn, cfg.d_model, cfg.ffn_hidden(), cfg.ffn_bias);
+    use_moe = cfg.moe.is_moe_layer(index);
+    if (use_moe)
+        moe.declare(ps, name + ".moe", cfg);
+    else
+        ffn.declare(ps, name + ".ffn", cfg.ffn, cfg.d_model, cfg.ffn_hidden(), cfg.ffn_bias);
 }
 
 void Block::reserve(int max_B, int max_T) {
@@ -27,7 +31,10 @@ void Block::reserve(int max_B, int max_T) {
     norm1.reserve(n);
     norm2.reserve(n);
     attn.reserve(max_B, max_T);
-    ffn.reserve(n);
+    if (use_moe)
+        moe.reserve(n);
+    else
+        ffn.reserve(n);
     for (auto* buf : {&a, &s, &h, &c, &f, &out}) buf->assign(sz, 0.0f);
 }
 
@@ -35,7 +42,24 @@ void Block::init(Rng& rng, float init_scale) {
     norm1.init();
     norm2.init();
     attn.init(rng, init_scale);
-    ffn.init(rng, init_scale);
+    if (use_moe)
+        moe.init(rng, init_scale);
+    else
+        ffn.init(rng, init_scale);
+}
+
+void Block::feed_forward(const float* x, float* y) {
+    if (use_moe)
+        moe.forward(x, y, rows);
+    else
+        ffn.forward(x, y, rows);
+}
+
+void Block::feed_forward_backward(const float* dy, float* dx) {
+    if (use_moe)
+        moe.backward(dy, dx);
+    else
+        ffn.backward(dy, dx);
 }
 
 static void add(float* out, const float* x, const float* y, size_t n) {
@@ -51,7 +75,7 @@ void Block::forward(const float* x, int B, int T) {
         attn.forward(a.data(), s.data(), B, T);
         add(h.data(), x, s.data(), sz);
         norm2.forward(h.data(), c.data(), rows);
-        ffn.forward(c.data(), f.data(), rows);
+        feed_forward(c.data(), f.data());
         add(out.data(), h.data(), f.data(), sz);
     } else {
         // the paper's post-norm: h = LN1(x + Attn(x)) ; out = LN2(h + FFN(h))
@@ -59,7 +83,7 @@ void Block::forward(const float* x, int B, int T) {
         attn.forward(x, s.data(), B, T);
         add(a.data(), x, s.data(), sz);
         norm1.forward(a.data(), h.data(), rows);
-        ffn.forward(h.data(), f.data(), rows);
+        feed_forward(h.data(), f.data());
         add(c.data(), h.data(), f.data(), sz);
         norm2.forward(c.data(), out.data(), rows);
     }
@@ -72,7 +96,7 @@ void Block::backward(const float* x, const float* dout, float* dx, float* d1, fl
         // out = h + FFN(LN2(h)): dh = dout + LN2'(FFN'(dout))
         std::memcpy(d1, dout, sz * sizeof(float));          // d1 = dh
         std::fill(d2, d2 + sz, 0.0f);                        // d2 = dc
-        ffn.backward(dout, d2);
+        feed_forward_backward(dout, d2);
         norm2.backward(d2, d1, rows);
         // h = x + Attn(LN1(x)): dx = dh + LN1'(Attn'(dh))
         std::memcpy(dx, d1, sz * sizeof(float));
@@ -84,7 +108,7 @@ void Block::backward(const float* x, const float* dout, float* dx, float* d1, fl
         std::fill(d1, d1 + sz, 0.0f);                        // d1 = dc
         norm2.backward(dout, d1, rows);
         std::memcpy(d2, d1, sz * sizeof(float));             // d2 = dh = dc + FFN'(dc)
-        ffn.backward(d1, d2);
+        feed_forward_backward(d1, d2);
         // h = LN1(a), a = x + Attn(x)
         std::fill(d3, d3 + sz, 0.0f);                        // d3 = da
         norm1.backward(d2, d3, rows);
@@ -118,6 +142,7 @@ TransformerLM::TransformerLM(const ModelConfig& config, int max_batch, Rng& rng)
         lm_head.reserve(n);
         lm_head.init(rng, cfg.init_scale / std::sqrt((float)D));
     }
+    if (has_moe()) route_rng = rng.split();  // after the weights: a dense model's draws stay what they were
     loss_fn.reserve(n, V);
     x0.assign((size_t)n * D, 0.0f);
     hfinal = x0;
@@ -143,6 +168,10 @@ LossStats TransformerLM::forward(const int* tokens, const int* targets, int batc
     embed.forward(tokens, x0.data(), B, T);
     const float* x = x0.data();
     for (auto& b : blocks) {
+        if (b.use_moe) {
+            b.moe.set_training(training);
+            if (training) b.moe.draw(route_rng, n);
+        }
         b.forward(x, B, T);
         x = b.out.data();
     }
@@ -160,6 +189,9 @@ LossStats TransformerLM::forward(const int* tokens, const int* targets, int batc
     }
     last = LossStats{};
     if (targets) last = loss_fn.forward(logits.data(), targets, n, V);
+    // the MoE layers' auxiliary losses join the objective (their backward adds their gradients)
+    for (const auto& b : blocks)
+        if (b.use_moe) last.aux_loss += b.moe.aux_loss();
     return last;
 }
 
@@ -205,12 +237,24 @@ double TransformerLM::flops_per_token_at(double keys) const {
     const double D = cfg.d_model, F = cfg.ffn_hidden(), V = cfg.vocab_size;
     const double hd = cfg.head_dim(), H = cfg.n_heads, KV = cfg.kv_heads();
     const double ffn_mats = is_gated(cfg.ffn) ? 3.0 : 2.0;
-    double per_layer = 2.0 * D * (H * hd + 2.0 * KV * hd) + 2.0 * H * hd * D  // q, k, v, o projections
-                       + 2.0 * ffn_mats * D * F                               // feed-forward
-                       + 2.0 * 2.0 * H * hd * keys                            // q.k and p.v
-                       + 2.0 * cfg.attention_dconv * (H * hd + 2.0 * KV * hd)  // Primer's convolutions
-                       + (cfg.talking_heads ? 2.0 * 2.0 * H * H * keys : 0.0);  // the two head mixes
-    return cfg.n_layers * per_layer + 2.0 * D * V;
+    const double ffn = 2.0 * ffn_mats * D * F;
+    const double per_layer = 2.0 * D * (H * hd + 2.0 * KV * hd) + 2.0 * H * hd * D  // q, k, v, o projections
+                             + 2.0 * 2.0 * H * hd * keys                             // q.k and p.v
+                             + 2.0 * cfg.attention_dconv * (H * hd + 2.0 * KV * hd)  // Primer's convolutions
+                             + (cfg.talking_heads ? 2.0 * 2.0 * H * H * keys : 0.0);  // the two head mixes
+    double total = 2.0 * D * V;
+    for (int l = 0; l < cfg.n_layers; l++) {
+        total += per_layer;
+        if (!cfg.moe.is_moe_layer(l)) {
+            total += ffn;  // feed-forward
+            continue;
+        }
+        // MoE: the router's logits (and noise logits), and the experts a token visits (at most; on average for
+        // expert choice)
+        const bool noise = cfg.moe.router == RouterKind::NoisyTopK && cfg.moe.noise;
+        total += 2.0 * D * cfg.moe.experts * (noise ? 2.0 : 1.0) + cfg.moe.experts_per_token() * ffn;
+    }
+    return total;
 }
 
 }  // namespace noam

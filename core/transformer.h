@@ -13,6 +13,7 @@
 #include "ffn.h"
 #include "linear.h"
 #include "loss.h"
+#include "moe.h"
 #include "norm.h"
 
 namespace noam {
@@ -21,7 +22,9 @@ struct Block {
     NormPlacement placement = NormPlacement::PreNorm;
     Norm norm1, norm2;
     Attention attn;
-    FFN ffn;
+    FFN ffn;             // the position-wise FFN, or
+    bool use_moe = false;
+    MoE moe;             // a Mixture-of-Experts in its place (the config's model.moe chooses the layers)
     // activations (B,T,D); names follow the pre-norm reading, post-norm reuses them as commented in forward
     std::vector<float> a, s, h, c, f, out;
 
@@ -32,6 +35,10 @@ struct Block {
     // dx = d(loss)/dx given dout; scratch buffers are the model's, reused by every block
     void backward(const float* x, const float* dout, float* dx, float* scratch1, float* scratch2, float* scratch3);
     int rows = 0;
+
+private:
+    void feed_forward(const float* x, float* y);       // FFN or MoE
+    void feed_forward_backward(const float* dy, float* dx);
 };
 
 struct TransformerLM {
@@ -53,6 +60,10 @@ struct TransformerLM {
     int B = 0, T = 0;
     const int* targets_cache = nullptr;
     LossStats last;
+    // MoE layers: training forwards draw noise (noisy top-k) and random second experts (top2) from route_rng and
+    // use the training capacity factor; otherwise no noise and the eval capacity factor.
+    bool training = false;
+    Rng route_rng;
 
     // Declares and allocates every buffer for batches up to max_batch; weights drawn from rng.
     TransformerLM(const ModelConfig& config, int max_batch, Rng& rng);
@@ -66,6 +77,7 @@ struct TransformerLM {
 
     const float* logits_at(int b, int t) const { return logits.data() + ((size_t)b * T + t) * cfg.vocab_size; }
     size_t num_params() const { return params.count(); }
+    bool has_moe() const { return cfg.moe.enabled(); }
     // forward FLOPs per token at full context (2 per multiply-add; attention counted at the mean causal length)
     double flops_per_token_forward() const;
     // forward FLOPs of one token whose query attends to `keys` positions (the matrix products, attention, and the

@@ -36,3 +36,5 @@ for config in "$here"/configs/*.json; do
   "$python" "$here/make_reference.py" "$tmp/$name.dump.json" --out "$out_dir/$name.json" --name "$name"
   echo
 done
+# the MoE layer cases (tests/data/reference/moe/), from the script alone
+"$python" "$here/make_moe_reference.py" --out-dir "$out_dir/moe"

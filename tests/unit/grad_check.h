@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "params.h"
 #include "rng.h"
 
 namespace noam::test {
@@ -72,5 +73,26 @@ inline std::vector<float> random_vector(Rng& rng, size_t n, float scale = 1.0f) 
                                    << " coordinates, worst |analytic - numeric| " << (result).worst_abs     \
                                    << " at index " << (result).worst_index                                 \
                                    << " (if only a few coordinates are off, an input may sit on a ReLU kink)"
+
+// Runs forward+backward once for the analytic gradients, then checks the input (if any) and every parameter.
+inline void check_layer(const std::string& what, ParamStore& ps, std::vector<float>* x,
+                        const std::function<double()>& loss, const std::function<void(float* dx)>& backward,
+                        uint64_t seed = 99, float h = 1e-2f) {
+    ps.zero_grad();
+    std::vector<float> dx(x ? x->size() : 0, 0.0f);
+    loss();
+    backward(x ? dx.data() : nullptr);
+    const std::vector<float> grads = ps.grads;
+    Rng rng(seed);
+    if (x) {
+        auto r = check_gradient(loss, x->data(), dx.data(), x->size(), rng, h);
+        EXPECT_GRAD_OK(r, what + " d(input)");
+    }
+    for (size_t i = 0; i < ps.params.size(); i++) {
+        const Param& p = ps.params[i];
+        auto r = check_gradient(loss, ps.w((int)i), grads.data() + p.offset, p.size, rng, h);
+        EXPECT_GRAD_OK(r, what + " d(" + p.name + ")");
+    }
+}
 
 }  // namespace noam::test

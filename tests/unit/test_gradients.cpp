@@ -13,27 +13,6 @@
 using namespace noam;
 using namespace noam::test;
 
-// Runs forward+backward once for the analytic gradients, then checks the input (if any) and every parameter.
-static void check_layer(const std::string& what, ParamStore& ps, std::vector<float>* x,
-                        const std::function<double()>& loss, const std::function<void(float* dx)>& backward,
-                        uint64_t seed = 99, float h = 1e-2f) {
-    ps.zero_grad();
-    std::vector<float> dx(x ? x->size() : 0, 0.0f);
-    loss();
-    backward(x ? dx.data() : nullptr);
-    const std::vector<float> grads = ps.grads;
-    Rng rng(seed);
-    if (x) {
-        auto r = check_gradient(loss, x->data(), dx.data(), x->size(), rng, h);
-        EXPECT_GRAD_OK(r, what + " d(input)");
-    }
-    for (size_t i = 0; i < ps.params.size(); i++) {
-        const Param& p = ps.params[i];
-        auto r = check_gradient(loss, ps.w((int)i), grads.data() + p.offset, p.size, rng, h);
-        EXPECT_GRAD_OK(r, what + " d(" + p.name + ")");
-    }
-}
-
 TEST(Gradients, LinearWithBias) {
     ParamStore ps;
     Linear lin;
