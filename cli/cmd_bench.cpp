@@ -29,21 +29,21 @@
 namespace noam::cli {
 
 static const char* kHelp =
-    "usage: noamlab bench [--quick] [--json F] [--threads LIST] [--only matmul|train|decode] [--torch [--rounds N]]\n"
+    "usage: noamlab bench [--quick] [--json F] [--threads LIST] [--only matmul|train|moe|decode] [--torch [--rounds N]]\n"
     "\n"
     "Measures on this machine, medians of repeated runs:\n"
     "  matmul   (1024x64)x(64x256) GFLOP/s, naive triple loop and the core's tiled kernel\n"
     "  train    tokens/s and GFLOP/s of a full training step (forward, backward, Adam) for\n"
     "           S = {vocab 65, d 64, 4 heads, 2 layers, d_ff 256, seq 64, batch 16} and M = {d 128, 4 layers, d_ff 512}\n"
+    "  moe      tokens/s of S with every FFN an MoE of 4 experts (switch, top2, noisy_topk, expert_choice) and the\n"
+    "           share of the step spent routing (router, aux losses, dispatch and combine; forward and backward)\n"
     "  decode   microseconds per generated token, one thread, with the KV cache and without (the full forward\n"
     "           over the context), at contexts 64, 256 and 1024, for MHA (8 K/V heads), GQA (2) and MQA (1) on\n"
     "           D = {vocab 65, d 256, 8 heads, 2 layers, d_ff 512, seq 1024, random weights}: a model whose K/V cache\n"
     "           read per token (2 n d floats a layer for MHA) equals its weights (4 d^2 + 2 d d_ff) at n = 1024\n"
-    "  moe      tokens/s of S with every FFN an MoE of 4 experts (switch, top2, noisy_topk, expert_choice) and the\n"
-    "           share of the step spent routing (router, aux losses, dispatch and combine; forward and backward)\n"
     "  --threads LIST   thread counts to try, comma separated (default 1,2)\n"
     "  --quick          fewer repetitions (for tests)\n"
-    "  --only PART      run one part: matmul, train or decode\n"
+    "  --only PART      run one part: matmul, train, moe or decode\n"
     "  --json F         also write the figures as JSON\n"
     "  --torch          compare training with PyTorch (Debian's /usr/bin/python3 with python3-torch) on the\n"
     "                   same models: ours and PyTorch's best thread setting within the same thread budget,\n"
@@ -225,6 +225,10 @@ static nlohmann::json measure_decode(bool quick) {
                 {"GQA", med(1) / med(0)}, {"MQA", med(2) / med(0)}};
         }
         std::printf("\n");
+    }
+    return out;
+}
+
 // The S model with every FFN an MoE of 4 experts (each of S's d_ff): tokens/s and the share of the step spent
 // routing (router logits and gating, the aux losses, dispatch and combine, forward and backward), per router.
 static nlohmann::json measure_moe(const std::vector<int>& thread_counts, bool quick) {
@@ -443,8 +447,8 @@ int cmd_bench(const std::vector<std::string>& argv) {
         }
     }
     const std::string only = a.get("--only", "");
-    if (!only.empty() && only != "matmul" && only != "train" && only != "decode")
-        throw UsageError("--only expects matmul, train or decode, got '" + only + "'");
+    if (!only.empty() && only != "matmul" && only != "train" && only != "moe" && only != "decode")
+        throw UsageError("--only expects matmul, train, moe or decode, got '" + only + "'");
     if (!only.empty() && only != "train" && with_torch) throw UsageError("--torch compares training: drop --only " + only);
     const auto wanted = [&](const char* part) { return only.empty() || only == part; };
     nlohmann::json out;
@@ -489,8 +493,8 @@ int cmd_bench(const std::vector<std::string>& argv) {
         out["torch_compare"] = compare_with_torch(thread_counts, rounds);
     else if (wanted("train"))
         out["train"] = measure_training(thread_counts, quick);
+    if (!compare && wanted("moe")) out["moe"] = measure_moe(thread_counts, quick);
     if (wanted("decode")) out["decode"] = measure_decode(quick);
-    if (!compare) out["moe"] = measure_moe(thread_counts, quick);
     set_threads(thread_counts.back());
     if (a.has("--json")) {
         write_file_atomic(a.get("--json", ""), out.dump(1) + "\n");

@@ -58,6 +58,17 @@ static const HistoryColumn kHistoryColumns[] = {
     {"accuracy", &StepRecord::accuracy}, {"val_loss", &StepRecord::val_loss},
     {"val_accuracy", &StepRecord::val_accuracy}, {"lr", &StepRecord::lr},
     {"grad_norm", &StepRecord::grad_norm}, {"tokens_per_sec", &StepRecord::tokens_per_sec},
+    // Adafactor's step statistics (zero for the other optimizers)
+    {"update_rms", &StepRecord::update_rms}, {"update_rms_max", &StepRecord::update_rms_max},
+    {"clipped_fraction", &StepRecord::clipped_fraction}, {"alpha", &StepRecord::alpha}, {"rho", &StepRecord::rho},
+    {"beta2hat", &StepRecord::beta2hat}, {"second_moment_error", &StepRecord::second_moment_error},
+    // MoE routing statistics (zero for dense models)
+    {"moe_aux_loss", &StepRecord::moe_aux_loss}, {"moe_balance_loss", &StepRecord::moe_balance_loss},
+    {"moe_importance_loss", &StepRecord::moe_importance_loss}, {"moe_load_loss", &StepRecord::moe_load_loss},
+    {"moe_z_loss", &StepRecord::moe_z_loss}, {"moe_dropped_fraction", &StepRecord::moe_dropped_fraction},
+    {"moe_load_cv", &StepRecord::moe_load_cv}, {"moe_router_entropy", &StepRecord::moe_router_entropy},
+    {"moe_router_logit_mean", &StepRecord::moe_router_logit_mean},
+    {"moe_router_logit_max", &StepRecord::moe_router_logit_max},
 };
 
 // xoshiro256** state words, and the Box-Muller spare (its float bits, so that it round-trips exactly)
@@ -150,6 +161,8 @@ std::string encode_run(const Trainer& tr) {
     h["steps_above_uniform"] = tr.steps_above_uniform;
     h["stopped"] = tr.error;
     h["rng"] = {{"init", rng_to_json(tr.init_rng)}, {"data", rng_to_json(tr.data_rng)}};
+    // MoE: the training forwards' routing draws (noisy top-k's noise, top-2's random second experts)
+    if (tr.model->has_moe()) h["rng"]["route"] = rng_to_json(tr.model->route_rng);
     h["data"] = {{"name", tr.data->name()}, {"symbols", data_symbols(*tr.data)}};
     h["params"] = nlohmann::json::array();
     for (const Param& p : ps.params) h["params"].push_back({{"name", p.name}, {"shape", p.shape}});
@@ -194,7 +207,8 @@ struct DecodedRun {
     double lr_scale = 1.0;
     int steps_above_uniform = 0;
     std::string stopped;
-    Rng init_rng, data_rng;
+    Rng init_rng, data_rng, route_rng;
+    bool has_route_rng = false;
     std::string data_name, symbols;
     std::vector<std::pair<std::string, std::vector<int>>> params;  // name, shape
     std::string optimizer;
@@ -313,6 +327,10 @@ static DecodedRun decode(const std::string& path) {
         ObjectReader rng(r.require_child("rng"), path, "header/rng");
         d.init_rng = rng_from_json(rng.require_child("init"), path, "header/rng/init");
         d.data_rng = rng_from_json(rng.require_child("data"), path, "header/rng/data");
+        if (const nlohmann::json* route = rng.child("route")) {
+            d.route_rng = rng_from_json(*route, path, "header/rng/route");
+            d.has_route_rng = true;
+        }
     }
     {
         ObjectReader data(r.require_child("data"), path, "header/data");
@@ -456,6 +474,7 @@ static void apply(DecodedRun& d, Trainer& tr) {
     tr.error = d.stopped;
     tr.init_rng = d.init_rng;
     tr.data_rng = d.data_rng;
+    if (d.has_route_rng) tr.model->route_rng = d.route_rng;
 }
 
 // The trainer the file's config builds, checked to fit the file's state (not yet restored).

@@ -16,6 +16,9 @@ KVCacheDecoder::KVCacheDecoder(TransformerLM& m, int chunk) : model(m) {
     if (!cfg.causal)
         throw std::invalid_argument("decoding needs a causal model (model.causal is false): without the mask every "
                                     "position would change with each new token, and there is nothing to cache");
+    if (cfg.moe.enabled() && cfg.moe.router == RouterKind::ExpertChoice)
+        throw std::invalid_argument("decoding needs each token's experts to depend on that token alone: expert-choice "
+                                    "routing (model.moe.router) lets each expert pick among all the tokens at once");
     max_T = cfg.seq_len;
     max_chunk = chunk > 0 ? std::min(chunk, max_T) : max_T;
     kt_stride = (max_T + kChunk - 1) / kChunk * kChunk;
@@ -170,16 +173,23 @@ void KVCacheDecoder::attend(int layer, const float* xin, float* y, int m) {
     at.wo.forward(ctx.data(), y, m);
 }
 
+// The block's FFN, or its Mixture-of-Experts (routing the new positions only: each token's experts depend on
+// that token alone for the token-choice routers, as long as no expert is over capacity).
+static void position_wise(Block& block, const float* x, float* y, int m) {
+    if (block.use_moe) block.moe.forward(x, y, m);
+    else block.ffn.forward(x, y, m);
+}
+
 void decode_position_wise(Block& block, const float* h, float* out, float* c, float* f, int m) {
     const size_t sz = (size_t)m * block.norm2.d;
     if (block.placement == NormPlacement::PreNorm) {
         // out = h + FFN(LN2(h))
         block.norm2.forward(h, c, m);
-        block.ffn.forward(c, f, m);
+        position_wise(block, c, f, m);
         for (size_t i = 0; i < sz; i++) out[i] = h[i] + f[i];
     } else {
         // out = LN2(h + FFN(h))
-        block.ffn.forward(h, f, m);
+        position_wise(block, h, f, m);
         for (size_t i = 0; i < sz; i++) c[i] = h[i] + f[i];
         block.norm2.forward(c, out, m);
     }

@@ -122,6 +122,30 @@ TEST(SavedRun, ContinuesBitForBitForEveryOptimizer) {
     }
 }
 
+// MoE runs draw random numbers in every training forward (noisy top-k's noise, top-2's random second expert):
+// that stream is saved too, and the routing statistics of the steps before the save come back with the history.
+TEST(SavedRun, ContinuesMoeRunsWithTheirRandomRouting) {
+    TempDir dir;
+    for (RouterKind router : {RouterKind::NoisyTopK, RouterKind::Top2}) {
+        SCOPED_TRACE(to_string(router));
+        RunConfig cfg = tiny_config(12);
+        cfg.model.moe.experts = 3;
+        cfg.model.moe.router = router;
+        Trainer full(cfg);
+        run_until(full, 12);
+        Trainer part(cfg);
+        run_until(part, 5);
+        const std::string path = dir.file("moe.noamrun");
+        save_run(part, path);
+        std::unique_ptr<Trainer> resumed = load_run(path);
+        ASSERT_EQ(encode_run(*resumed), encode_run(part));
+        run_until(*resumed, 12);
+        expect_same_history(full.history, resumed->history);
+        expect_same_state(full, *resumed);
+        EXPECT_GT(resumed->history[2].moe_router_entropy, 0.0f) << "the routing statistics before the save are kept";
+    }
+}
+
 // A character LM on real text (the data position is a start offset into the corpus), resumed on two threads.
 TEST(SavedRun, ContinuesATextRunOnAnotherThreadCount) {
     TempDir dir;

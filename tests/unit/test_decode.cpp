@@ -92,6 +92,17 @@ static std::vector<DecodeCase> decode_cases() {
     post.scale_attention = false;
     post.attention_dconv = 2;
     cases.push_back({"post-norm untied learned rmsnorm swiglu unscaled dconv2", post});
+    // MoE blocks, at evaluation (no noise, the evaluation capacity): a capacity factor of E leaves room for
+    // every token, so no token is dropped in the full forward either and the routing is token by token
+    for (RouterKind router : {RouterKind::Switch, RouterKind::Top2, RouterKind::NoisyTopK}) {
+        ModelConfig moe = base;
+        moe.moe.experts = 4;
+        moe.moe.router = router;
+        moe.moe.every = 2;
+        moe.moe.eval_capacity_factor = 4.0f;
+        if (router == RouterKind::Top2) moe.moe.second_policy = SecondPolicy::All;
+        cases.push_back({std::string("MoE ") + to_string(router), moe});
+    }
     return cases;
 }
 
@@ -205,4 +216,9 @@ TEST(Decode, RefusesWhatItCannotDo) {
     dec.reset();
     EXPECT_THROW(dec.forward(&bad, 1), std::invalid_argument);
     EXPECT_THROW(dec.truncate(1), std::invalid_argument);  // beyond what it holds
+    cfg.moe.experts = 2;
+    cfg.moe.router = RouterKind::ExpertChoice;
+    cfg.moe.capacity_factor = cfg.moe.eval_capacity_factor = 2.0f;
+    auto expert_choice = random_model(cfg);
+    EXPECT_THROW(KVCacheDecoder{*expert_choice}, std::invalid_argument);  // an expert picks among all the tokens
 }
