@@ -256,6 +256,8 @@ RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlo
     if (setting == "model.n_heads") j["model"]["n_kv_heads"] = 0;
     if (setting == "model.moe.router" && value.is_string())  // the old router's own keys do not carry over
         for (const auto& [key, routers] : moe_router_keys()) j["model"]["moe"].erase(key);
+    // another optimizer starts from its own first-moment default (Adam's beta1 0.9; Adafactor's 0: none)
+    if (setting == "optim.kind" && value.is_string() && value.get<std::string>() != c.optim.kind) j["optim"].erase("beta1");
     try {
         return parse_run_config(j, where, "");
     } catch (const ConfigError& e) {

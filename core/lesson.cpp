@@ -11,7 +11,7 @@ namespace noam {
 const std::vector<std::string>& condition_metrics() {
     static const std::vector<std::string> m = {"val_accuracy", "val_loss", "loss", "accuracy", "step", "attention",
                                                "diverged", "update_rms", "update_clipped_fraction",
-                                               "optimizer_memory_ratio", "moe_load_cv", "moe_dropped_fraction",
+                                               "optimizer_memory_ratio", "second_moment_error", "moe_load_cv", "moe_dropped_fraction",
                                                "moe_router_logit_max", "moe_router_entropy", "moe_aux_loss",
                                                "moe_balance_loss", "moe_importance_loss", "moe_load_loss", "moe_z_loss"};
     return m;
@@ -364,6 +364,18 @@ Lesson parse_lesson(const nlohmann::json& j, const std::string& where) {
     }
     r.finish();
     return l;
+}
+
+std::string second_moment_param(const PanelSpec& p) {
+    static const char* kDefault = "blocks.0.ffn.w1.w";
+    return p.options.is_object() ? p.options.value("param", kDefault) : kDefault;
+}
+
+std::string lesson_watched_matrix(const Lesson& l) {
+    for (const LessonStep& st : l.steps)
+        for (const PanelSpec& p : st.panels)
+            if (p.kind == "second_moment") return second_moment_param(p);
+    return "";
 }
 
 Lesson load_lesson(const std::string& path) { return parse_lesson(read_json_file(path), path); }

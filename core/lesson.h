@@ -107,6 +107,12 @@ struct Lesson {
 };
 
 Lesson parse_lesson(const nlohmann::json& j, const std::string& where);
+
+// The weight matrix a "second_moment" panel shows: its "param" option, or the first block's FFN W1.
+std::string second_moment_param(const PanelSpec& p);
+// The matrix whose full second moment a lesson's runs keep from their first step (the first "second_moment"
+// panel's), or "" when no step shows one. The window and the headless runner both watch it.
+std::string lesson_watched_matrix(const Lesson& l);
 Lesson load_lesson(const std::string& path);  // throws ConfigError: "<file>:<line>:<col>: ..." or "<file>: <path>: ..."
 
 }  // namespace noam

@@ -83,6 +83,7 @@ static double metric_upto(const Condition& c, const Snapshot& s, const std::vect
             if (history[i].val_loss >= 0) return c.metric == "val_loss" ? history[i].val_loss : history[i].val_accuracy;
         return nan;
     }
+    if (c.metric == "second_moment_error") return s.watched_rel_error < 0 ? nan : s.watched_rel_error;
     if (c.metric == "optimizer_memory_ratio") return s.optimizer_memory.tensors.empty() ? nan : s.optimizer_memory_ratio;
     if (c.metric.rfind("moe_", 0) == 0) {
         // the MoE statistics of the training batches: the mean of the last 20 steps (each batch routes differently)

@@ -59,6 +59,14 @@ struct HeadlessRun {
 // Trains every run that has not stopped on to `to` (the primary first decides nothing: all train the same
 // steps). Runs train on threads of their own when there are several (each trainer is independent and
 // deterministic, so the result is the same as training them one after the other).
+// The lesson's watched matrix (lesson_watched_matrix), kept by the trainer as the window's run keeps it.
+void watch(Trainer& tr, const std::string& matrix) {
+    if (matrix.empty()) return;
+    const auto& ps = tr.model->params.params;
+    for (size_t i = 0; i < ps.size(); i++)
+        if (ps[i].name == matrix) tr.watch_param((int)i);
+}
+
 void train_runs_to(std::vector<HeadlessRun>& runs, int to) {
     auto advance = [to](Trainer& t) {
         while (t.step_count < to && !t.stopped())
@@ -82,8 +90,10 @@ LessonRunResult run_lesson_headless(const Lesson& lesson, const std::function<vo
     LessonRunResult result;
     RunConfig cfg = lesson.run;
     // a lesson runs as long as its steps ask: the config's step count only shapes schedules
+    const std::string matrix = lesson_watched_matrix(lesson);
     std::vector<HeadlessRun> runs(1);
     runs[0].tr = std::make_unique<Trainer>(cfg);
+    watch(*runs[0].tr, matrix);
     train_runs_to(runs, lesson.pretrain_steps);
     if (runs[0].tr->stopped()) {
         result.error = runs[0].tr->error;
@@ -102,6 +112,7 @@ LessonRunResult run_lesson_headless(const Lesson& lesson, const std::function<vo
                 runs[k].label = step.runs[k].label;
                 if (k > 0) runs[k].tr = std::make_unique<Trainer>(variant_config(cfg, step.runs[k], lesson.file));
             }
+            for (HeadlessRun& r : runs) watch(*r.tr, matrix);
             std::string what = step.set.empty() ? "" : " with new settings";
             if (runs.size() > 1) {
                 what += ", " + std::to_string(runs.size()) + " runs side by side:";

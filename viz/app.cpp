@@ -486,21 +486,14 @@ void watch_lesson_file(App& app) {
     app.open_key = canonical_path(app.player.lesson().file);
 }
 
-// the matrix a "second_moment" panel shows: its "param" option, or the first block's FFN W1
-std::string second_moment_param(const PanelSpec& p) {
-    return p.options.is_object() ? p.options.value("param", SecondMomentPanel::kDefaultParam) : SecondMomentPanel::kDefaultParam;
-}
-
 void open_lesson(App& app, std::shared_ptr<const Lesson> lesson, int step_index) {
     app.lesson_mode = true;
     // the controls panel's Train / Pause goes through the player (a step trains through Step N)
     app.controls.on_toggle_play = [&app] { app.player.toggle_play(app.run); };
     app.stepper_from_back = false;
     // a lesson that shows a second moment: its runs keep that matrix's exact V from their first step
-    for (const LessonStep& st : lesson->steps)
-        for (const PanelSpec& p : st.panels)
-            if (p.kind == "second_moment" && app.run.watched_param.empty())
-                app.run.watch_param(second_moment_param(p));
+    if (const std::string m = lesson_watched_matrix(*lesson); !m.empty() && app.run.watched_param.empty())
+        app.run.watch_param(m);
     app.player.open(std::move(lesson), app.run, step_index);
     watch_lesson_file(app);
 }

@@ -64,6 +64,14 @@ bool LessonLibrary::refresh() {
         }
         next.push_back(std::move(e));
     }
+    // the folder's lessons in the order the papers came out (then by file name): the course follows the history,
+    // "Attention Is All You Need" (2017) first; broken files at the end of the folder's part
+    auto year = [](const LessonEntry& e) { return e.lesson ? e.lesson->paper.year : 9999; };
+    std::stable_sort(next.begin(), next.begin() + in_folder, [&](const LessonEntry& a, const LessonEntry& b) {
+        return year(a) != year(b) ? year(a) < year(b) : a.file < b.file;
+    });
+    if (!changed)
+        for (size_t i = 0; i < next.size() && !changed; i++) changed = next[i].key != entries_[i].key;
     entries_ = std::move(next);
     return changed;
 }
@@ -84,7 +92,7 @@ int LessonLibrary::find(const std::string& path) const {
 }
 
 int LessonLibrary::first_valid() const {
-    // folder files come first in entries_, sorted by name
+    // folder files come first in entries_, in the papers' order
     for (size_t i = 0; i < entries_.size(); i++)
         if (entries_[i].lesson && !entries_[i].outside) return (int)i;
     for (size_t i = 0; i < entries_.size(); i++)

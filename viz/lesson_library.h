@@ -1,4 +1,4 @@
-// The lessons on disk for the lesson list: every *.json of a folder (sorted by file name), loaded and
+// The lessons on disk for the lesson list: every *.json of a folder (in the order their papers came out, then by file name), loaded and
 // grouped by paper, with the one-line error of a file that does not load, and the steps each lesson has
 // shown this session (its progress, kept in memory only). No ImGui: tested in tests/viz_unit/.
 #pragma once

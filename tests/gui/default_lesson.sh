@@ -15,7 +15,7 @@ XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui 
 rc=$?
 set -e
 [ $rc -eq 0 ] || { echo "FAIL: noamlab gui --frames 5 exited with $rc"; cat "$tmp/out" "$tmp/err"; exit 1; }
-first=$(cd "$SRC/lessons" && ls *.json | sort | head -1)
+first=aiayn-1-scaled-dot-product.json  # the earliest paper's first lesson (the list follows the papers' years)
 python3 - "$tmp/layout.json" "$first" "$(ls "$SRC"/lessons/*.json | wc -l)" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -24,7 +24,7 @@ l = j.get("lesson") or {}
 fails = []
 if j.get("mode") != "lesson": fails.append(f"mode is {j.get('mode')}, expected lesson")
 if l.get("id") != "aiayn-1-scaled-dot-product": fails.append(f"opened {l.get('id')}, expected aiayn-1-scaled-dot-product")
-if not str(l.get("file", "")).endswith("/" + first): fails.append(f"opened {l.get('file')}, expected the first file {first}")
+if not str(l.get("file", "")).endswith("/" + first): fails.append(f"opened {l.get('file')}, expected the first lesson {first}")
 if l.get("step") != 1: fails.append(f"at step {l.get('step')}, expected 1")
 if not l.get("list_shown"): fails.append("the lesson list should be shown")
 if len(j.get("lessons", [])) != count: fails.append(f"{len(j.get('lessons', []))} lessons listed, expected {count}")

@@ -64,6 +64,12 @@ TEST(Settings, WithSettingChangesOneValueAndValidates) {
     EXPECT_THROW(with_setting(c, "model.n_heads", 3, "test", "/x"), ConfigError);  // 64 % 3 != 0
     EXPECT_THROW(with_setting(c, "model.positions", "absolute", "test", "/x"), ConfigError);
     EXPECT_THROW(with_setting(c, "nonsense", 1, "test", "/x"), ConfigError);
+    // another optimizer takes its own first-moment default: Adafactor has none unless asked, Adam has 0.9
+    const RunConfig af = with_setting(c, "optim.kind", "adafactor", "test", "/x");
+    EXPECT_EQ(af.optim.beta1, 0.0f);
+    EXPECT_EQ(with_setting(af, "optim.kind", "adam", "test", "/x").optim.beta1, 0.9f);
+    EXPECT_EQ(with_setting(with_setting(af, "optim.beta1", 0.5, "t", "/x"), "optim.kind", "adafactor", "t", "/x").optim.beta1, 0.5f)
+        << "setting the kind it already has changes nothing";
 }
 
 // A hand-made snapshot: 4 tokens, one layer, two heads: head 0 looks at the previous token, head 1 at itself.

@@ -48,24 +48,29 @@ TEST(LessonLibrary, GroupsByPaperAndListsBrokenFiles) {
     write(d.path / "b-second.json", lesson_json("b", "Paper One", 2017));
     write(d.path / "a-first.json", lesson_json("a", "Paper One", 2017));
     write(d.path / "c-other.json", lesson_json("c", "Paper Two", 2020));
+    write(d.path / "0-newer.json", lesson_json("n", "Paper Three", 2021));
     write(d.path / "0-broken.json", "{\"id\": \"x\",");
     write(d.path / "notes.txt", "not a lesson");
     LessonLibrary lib(d.path.string());
     EXPECT_TRUE(lib.refresh());
-    ASSERT_EQ(lib.entries().size(), 4u) << "only *.json files";
-    EXPECT_EQ(lib.entries()[0].name(), "0-broken.json") << "sorted by file name";
-    EXPECT_FALSE(lib.entries()[0].lesson);
-    EXPECT_FALSE(lib.entries()[0].error.empty());
-    EXPECT_EQ(lib.entries()[0].error.find('\n'), std::string::npos) << "one line: " << lib.entries()[0].error;
-    EXPECT_EQ(lib.first_valid(), 1) << "the first lesson that loads";
+    ASSERT_EQ(lib.entries().size(), 5u) << "only *.json files";
+    EXPECT_EQ(lib.entries()[0].name(), "a-first.json") << "in the order of the papers' years, then by file name";
+    EXPECT_EQ(lib.entries()[3].name(), "0-newer.json") << "a later paper after the earlier ones whatever its name";
+    const LessonEntry& broken = lib.entries()[4];
+    EXPECT_EQ(broken.name(), "0-broken.json") << "broken files after the lessons";
+    EXPECT_FALSE(broken.lesson);
+    EXPECT_FALSE(broken.error.empty());
+    EXPECT_EQ(broken.error.find('\n'), std::string::npos) << "one line: " << broken.error;
+    EXPECT_EQ(lib.first_valid(), 0) << "the first lesson of the earliest paper";
     const auto groups = lib.groups();
-    ASSERT_EQ(groups.size(), 3u);
+    ASSERT_EQ(groups.size(), 4u);
     EXPECT_EQ(groups[0].title, "Paper One");
     EXPECT_EQ(groups[0].year, 2017);
     ASSERT_EQ(groups[0].entries.size(), 2u);
     EXPECT_EQ(lib.entries()[groups[0].entries[0]].lesson->id, "a");
     EXPECT_EQ(groups[1].title, "Paper Two");
-    EXPECT_EQ(groups[2].title, "") << "broken files last, in a group of their own";
+    EXPECT_EQ(groups[2].title, "Paper Three");
+    EXPECT_EQ(groups[3].title, "") << "broken files last, in a group of their own";
     EXPECT_FALSE(lib.refresh()) << "nothing changed";
 }
 
