@@ -520,6 +520,7 @@ void leave_lesson(App& app) {
     app.lesson_mode = false;
     app.runs.clear_companions();  // outside a lesson the window trains one run
     app.loss.x_max = 0;
+    app.optimizer_stats.x_max = 0;
     app.force_layout = true;
     app.controls.on_toggle_play = nullptr;
     app.attention.select(-1, -1);
@@ -636,6 +637,7 @@ void draw_lesson(App& app, float menu_h) {
         place(rects[i], ImGuiCond_Always);
         const std::string& t = tiles[i];
         if (t == "loss") app.loss.x_max = std::max(app.player.budget_end(), app.run.step());  // the step's horizon
+        if (t == "optimizer_stats") app.optimizer_stats.x_max = std::max(app.player.budget_end(), app.run.step());
         if (t == "controls") {
             app.controls.Draw(app.run, ui);
             if (app.controls.lr_scale != app.player.lr_scale) app.player.lr_scale = app.controls.lr_scale;

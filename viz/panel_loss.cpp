@@ -56,8 +56,9 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
                 continue;
             }
             ema_smooth(v.loss.data(), v.loss.size(), smoothing, compare_smoothed_[i]);
-            series.push_back({who + " train", v.steps.data(), compare_smoothed_[i].data(), v.loss.size(), (col & 0x00FFFFFF) | 0x90000000, 1.5f, false, true, true});
-            series.push_back({who + " validation", v.val_steps.data(), v.val_loss.data(), v.val_loss.size(), col, 2.5f, true, true, true});
+            // one legend entry per run (its validation curve, dots); its training curve, thin, in the same colour
+            series.push_back({who + " train", v.steps.data(), compare_smoothed_[i].data(), v.loss.size(), (col & 0x00FFFFFF) | 0x90000000, 1.5f, false, false, true});
+            series.push_back({who, v.val_steps.data(), v.val_loss.data(), v.val_loss.size(), col, 2.5f, true, true, true});
         }
     } else if (show_accuracy) {
         series.push_back({"train accuracy", run.steps.data(), run.accuracy.data(), run.accuracy.size(), (acc_col & 0x00FFFFFF) | 0x55000000, 1.0f, false, false, true});
@@ -75,7 +76,9 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
     const float lr_h = with_lr ? std::floor(std::min(avail.y * 0.45f, std::max(ImGui::GetFontSize() * 6.0f, avail.y * 0.3f))) : 0.0f;
     PlotOptions po;
     po.log_y = log_y && !show_accuracy;
-    po.y_label = show_accuracy ? "accuracy (scored tokens)" : "loss (cross-entropy, nats per token)";
+    po.y_label = show_accuracy ? "accuracy (scored tokens)"
+                 : comparing    ? "loss (nats per token): dots validation, thin lines training (smoothed)"
+                                : "loss (cross-entropy, nats per token)";
     po.empty_text = "press Space to train";
     po.x_tick_labels = !with_lr;
     if (!with_lr) po.x_label = "step";

@@ -59,7 +59,9 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
         if (!cols[i].adafactor)
             others += (others.empty() ? "" : ", ") + (runs.label(i).empty() ? std::string("this run") : runs.label(i)) + " (" +
                       v.snap->optimizer_memory.optimizer + ")";
-        x_hi = std::max({x_hi, (double)v.step(), (double)(v.snap->total_steps > 0 ? v.snap->total_steps : 0)});
+        // the axis ends at the lesson step's horizon when there is one (as the loss plot's), else the run's steps
+        const double horizon = x_max > 0 ? x_max : (v.snap->total_steps > 0 ? v.snap->total_steps : 0);
+        x_hi = std::max({x_hi, (double)v.step(), horizon});
     }
 
     // ---- a line per Adafactor run: what clipping did, and the schedules now

@@ -16,6 +16,7 @@
 namespace noam::viz {
 
 struct OptimizerStatsPanel {
+    int x_max = 0;  // the x axis ends here (0: the run's step count); a lesson step's budget
     // per run: the history as plot columns, extended as it grows
     struct Columns {
         uint64_t run_id = ~0ull, history_version = ~0ull;
