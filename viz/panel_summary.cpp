@@ -26,6 +26,9 @@ Kind kind_of(const std::string& name) {
     if (name.rfind("blocks.", 0) == 0) {
         if (name.find(".attn") != std::string::npos) return {"attention", pack_rgba(series_color(0), 0.9f)};
         if (name.find(".ffn") != std::string::npos) return {"feed-forward", pack_rgba(series_color(1), 0.9f)};
+        // a Mixture-of-Experts block: every expert's FFN counts as parameters, one or two of them as compute
+        if (name.find(".moe.router") != std::string::npos) return {"routers", pack_rgba(series_color(5), 0.9f)};
+        if (name.find(".moe") != std::string::npos) return {"experts", pack_rgba(series_color(1), 0.9f)};
         if (name.find(".norm") != std::string::npos) return {"norms", grey};
         return {"other", grey};
     }

@@ -1,0 +1,117 @@
+// Expert history: each expert's share of the tokens over the training steps.
+#include "panel_expert_history.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "moe_layer.h"
+#include "theme.h"
+
+namespace noam::viz {
+
+void ExpertHistoryPanel::update(Track& t, const RunView& v) {
+    const Snapshot& s = *v.snap;
+    const int li = moe_layer_index(s, layer);
+    const int E = (li >= 0 && li < (int)s.moe_step.size()) ? s.moe_step[li].experts : 0;
+    // a new run, a reset, another layer or another expert count: start again
+    if (t.run_id != v.run_id || t.history_version != v.history_version || t.layer != layer || t.experts != E) {
+        t.run_id = v.run_id;
+        t.history_version = v.history_version;
+        t.layer = layer;
+        t.experts = E;
+        t.ring.assign((size_t)kColumns * E, 0.0f);
+        t.ring_step.assign(kColumns, 0);
+        t.head = t.count = 0;
+        t.last_step = -1;
+        t.image.clear();
+        t.col_labels.clear();
+        t.row_labels.clear();
+        for (int e = 0; e < E; e++) t.row_labels.push_back("e" + std::to_string(e));
+        t.image_version++;
+    }
+    if (t.snapshot_version == v.snapshot_version) return;
+    t.snapshot_version = v.snapshot_version;
+    if (E == 0 || s.step <= t.last_step || s.step == 0) return;  // one column per trained step seen
+    t.last_step = s.step;
+    const MoeStats& st = s.moe_step[li];
+    // share_e = (first + further choices of e) / all choices
+    int all = 0;
+    for (int e = 0; e < E; e++) all += st.routed_first[e] + st.routed_second[e];
+    float* col = t.ring.data() + (size_t)t.head * E;
+    for (int e = 0; e < E; e++) col[e] = all > 0 ? (float)(st.routed_first[e] + st.routed_second[e]) / all : 0.0f;
+    t.ring_step[t.head] = s.step;
+    t.head = (t.head + 1) % kColumns;
+    t.count = std::min(t.count + 1, kColumns);
+    // image (E, count), oldest first
+    t.image.resize((size_t)E * t.count);
+    t.col_labels.resize(t.count);
+    const int oldest = (t.head - t.count + kColumns) % kColumns;
+    for (int c = 0; c < t.count; c++) {
+        const int k = (oldest + c) % kColumns;
+        for (int e = 0; e < E; e++) t.image[(size_t)e * t.count + c] = t.ring[(size_t)k * E + e];
+        t.col_labels[c] = "step " + std::to_string(t.ring_step[k]);
+    }
+    t.image_version++;
+}
+
+void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
+    if (!ImGui::Begin("Expert history###expert_history", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+        ImGui::End();
+        return;
+    }
+    if (runs.size() == 0 || !runs.view(0).valid()) {
+        ImGui::TextDisabled("No run.");
+        ImGui::End();
+        return;
+    }
+    while (tracks.size() < runs.size()) tracks.push_back(std::make_unique<Track>());
+    ImGui::TextDisabled("each expert's share of the tokens (rows) over the training steps (left to right; bright: "
+                        "most of the tokens)");
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    size_t shown = 0;
+    for (size_t i = 0; i < runs.size(); i++)
+        if (runs.view(i).valid()) shown++;
+    const float each = std::max(line * 3, ImGui::GetContentRegionAvail().y / std::max<size_t>(1, shown));
+    for (size_t i = 0; i < runs.size(); i++) {
+        const RunView& v = runs.view(i);
+        if (!v.valid()) continue;
+        Track& t = *tracks[i];
+        update(t, v);
+        if (!runs.label(i).empty()) {
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(runs.color(i)), "%s", runs.label(i).c_str());
+            ImGui::SameLine();
+        }
+        if (t.experts == 0) {
+            ImGui::TextDisabled(v.snap->moe_layers.empty() ? "a dense model: no experts" : "waiting for training steps");
+            continue;
+        }
+        const int block = v.snap->moe_layers[moe_layer_index(*v.snap, layer)];
+        if (t.count == 0) {
+            ImGui::TextDisabled("block %d: waiting for training steps", block);
+            continue;
+        }
+        ImGui::Text("block %d · %d experts · steps %d to %d", block, t.experts, t.ring_step[(t.head - t.count + kColumns) % kColumns],
+                    t.last_step);
+        HeatmapOptions o;
+        o.lo = 0;
+        o.hi = 1;
+        o.gamma = 0.5f;  // lifts the uniform share 1/E off black; a collapsed expert (share 1) is the brightest
+        o.square = false;
+        o.legend = true;
+        o.interactive = true;
+        o.row_name = "expert";
+        o.col_name = "snapshot";
+        o.col_labels = &t.col_labels;
+        o.row_labels = &t.row_labels;
+        o.value_format = "%.3f of the tokens";
+        const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(line * 2, each - line - ImGui::GetStyle().ItemSpacing.y));
+        const HeatmapResult hr = t.map.Draw(("##expert_history" + std::to_string(i)).c_str(), t.image.data(), t.experts,
+                                            t.count, size, o, t.image_version);
+        if (ui.regions) ui.regions->record("expert_history_" + std::to_string(i), hr.map);
+    }
+    ImGui::End();
+}
+
+}  // namespace noam::viz

@@ -1,0 +1,40 @@
+// Panel "Expert history": for one MoE layer, a heatmap experts x training steps of each expert's share of the
+// routed tokens (first and further choices over all choices) over time: balanced routing is an even dim field,
+// collapse onto one expert is one bright row. The panel keeps the snapshots' loads in a ring buffer per run
+// (the history holds only the means over layers), cleared when the run restarts. Side-by-side runs stack.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "heatmap.h"
+#include "run_set.h"
+#include "ui_context.h"
+
+namespace noam::viz {
+
+struct ExpertHistoryPanel {
+    int layer = -1;                      // the block (lesson option "layer"); -1: the first MoE block
+    static constexpr int kColumns = 200; // snapshots kept per run (one column each)
+
+    struct Track {                       // one run's ring buffer
+        uint64_t run_id = ~0ull, history_version = ~0ull, snapshot_version = 0;
+        int layer = -2, experts = 0, last_step = -1;
+        std::vector<float> ring;         // (kColumns, E) share of each expert, column c at ring[c * E]
+        std::vector<int> ring_step;      // (kColumns) the step of each column
+        int head = 0, count = 0;         // next column to write, columns filled
+        std::vector<float> image;        // (E, count) the heatmap's values, oldest column first
+        std::vector<std::string> col_labels, row_labels;
+        uint64_t image_version = 0;
+        Heatmap map;
+    };
+    std::vector<std::unique_ptr<Track>> tracks;
+
+    void Draw(RunSet& runs, UiContext& ui);
+
+private:
+    void update(Track& t, const RunView& v);
+};
+
+}  // namespace noam::viz
