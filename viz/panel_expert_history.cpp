@@ -95,20 +95,21 @@ void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
         ImGui::Text("block %d · %d experts · steps %d to %d", block, t.experts, t.ring_step[(t.head - t.count + kColumns) % kColumns],
                     t.last_step);
         HeatmapOptions o;
+        // the colour axis ends at 4 / E (capped at 1): the even share 1/E sits low on it, an expert taking four times
+        // its share or more is the brightest
         o.lo = 0;
-        o.hi = 1;
-        o.gamma = 0.5f;  // lifts the uniform share 1/E off black; a collapsed expert (share 1) is the brightest
+        o.hi = std::min(1.0f, 4.0f / t.experts);
+        o.gamma = 0.7f;
         o.square = false;
         o.legend = true;
-        o.interactive = true;
-        o.row_name = "expert";
-        o.col_name = "snapshot";
-        o.col_labels = &t.col_labels;
+        o.tooltip = false;  // ours says the step, not the column
         o.row_labels = &t.row_labels;
-        o.value_format = "%.3f of the tokens";
         const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(line * 2, each - line - ImGui::GetStyle().ItemSpacing.y));
         const HeatmapResult hr = t.map.Draw(("##expert_history" + std::to_string(i)).c_str(), t.image.data(), t.experts,
                                             t.count, size, o, t.image_version);
+        if (hr.hovered && hr.row >= 0 && hr.col >= 0 && hr.col < t.count)
+            ImGui::SetTooltip("%s: expert %d had %.1f%% of the tokens (even: %.1f%%)", t.col_labels[hr.col].c_str(), hr.row,
+                              100.0f * t.image[(size_t)hr.row * t.count + hr.col], 100.0f / t.experts);
         if (ui.regions) ui.regions->record("expert_history_" + std::to_string(i), hr.map);
     }
     ImGui::End();

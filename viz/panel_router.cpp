@@ -60,7 +60,7 @@ void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
         if (!m.enabled()) continue;
         any_balance |= m.router == RouterKind::Switch || m.router == RouterKind::Top2;
         any_noisy |= m.router == RouterKind::NoisyTopK;
-        any_z = true;  // the z-loss is measured for every router, its coefficient 0 or not
+        any_z |= m.z_loss_coef > 0;  // measured for every router; drawn when some run trains on it
     }
     // ---- the plots: logits first, then one per loss term, sharing the height
     struct Term {
@@ -79,11 +79,14 @@ void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
     int n_plots = 1;
     for (const Term& t : terms) n_plots += t.shown;
     if (ui.fonts) ui.fonts->request_text("ΣᵢP²·");
+    // the plots share the height (the logits' a little more); below a readable height they scroll
     const float gap = ImGui::GetStyle().ItemSpacing.y;
+    const float min_h = 90.0f * ui.scale;
+    const float avail_h = ImGui::GetContentRegionAvail().y;
+    const float rest_h = std::max(min_h, (avail_h - gap * n_plots) / (n_plots + 0.5f));
+    const float first_h = rest_h * 1.5f;
+    ImGui::BeginChild("router_plots", ImVec2(0, 0), false);
     const float w = ImGui::GetContentRegionAvail().x;
-    const float first_h = std::max(120.0f * ui.scale, ImGui::GetContentRegionAvail().y * 0.4f);
-    const float rest_h = std::max(80.0f * ui.scale, (ImGui::GetContentRegionAvail().y - first_h) / std::max(1, n_plots - 1) - gap);
-
     std::vector<PlotSeries> series;
     for (size_t i = 0; i < runs.size(); i++) {
         const Columns& c = cols[i];
@@ -128,6 +131,7 @@ void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
         const PlotResult r = t.plot->Draw(t.id, series, ImVec2(w, rest_h), o);
         if (ui.regions) ui.regions->record(t.id, r.canvas);
     }
+    ImGui::EndChild();
     ImGui::End();
 }
 
