@@ -57,15 +57,7 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
 }
 
 void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!ImGui::Begin("Expert history###expert_history", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
-        ImGui::End();
-        return;
-    }
-    if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
-        ImGui::End();
-        return;
-    }
+    if (!BeginRunsPanel("Expert history###expert_history", runs, ui)) return;
     while (tracks.size() < runs.size()) tracks.push_back(std::make_unique<Track>());
     ImGui::TextDisabled("each expert's share of the tokens (rows) over the training steps (left to right; bright: "
                         "most of the tokens)");

@@ -78,15 +78,7 @@ void draw_bars(const MoeStats& st, Rect r, ImU32 color, const std::string& who) 
 }  // namespace
 
 void ExpertLoadPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!ImGui::Begin("Expert load###expert_load", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
-        ImGui::End();
-        return;
-    }
-    if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
-        ImGui::End();
-        return;
-    }
+    if (!BeginRunsPanel("Expert load###expert_load", runs, ui)) return;
     // the legend: what the parts of a bar are
     const ImU32 c0 = runs.color(0);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c0), "first choice");

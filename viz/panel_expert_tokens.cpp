@@ -20,16 +20,8 @@ float expert_value(int e, int E) { return E > 1 ? (float)e / (E - 1) : 0.5f; }
 }  // namespace
 
 void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!ImGui::Begin("Expert tokens###expert_tokens", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
-        ImGui::End();
-        return;
-    }
-    const RunView* v = runs.size() ? &runs.view(0) : nullptr;
-    if (!v || !v->valid()) {
-        ImGui::TextDisabled("No run.");
-        ImGui::End();
-        return;
-    }
+    if (!BeginRunsPanel("Expert tokens###expert_tokens", runs, ui)) return;
+    const RunView* v = &runs.view(0);
     const Snapshot& s = *v->snap;
     const int li = moe_layer_index(s, layer);
     if (li < 0 || li >= (int)s.moe_watched.size()) {

@@ -36,15 +36,7 @@ std::string run_name(const RunSet& runs, size_t i) { return runs.label(i).empty(
 }  // namespace
 
 void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!ImGui::Begin("Router###router", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
-        ImGui::End();
-        return;
-    }
-    if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
-        ImGui::End();
-        return;
-    }
+    if (!BeginRunsPanel("Router###router", runs, ui)) return;
     if (runs.view(0).snap->moe_layers.empty()) {
         ImGui::TextDisabled("A dense model: no router.");
         ImGui::End();
