@@ -28,7 +28,11 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
         t.image.clear();
         t.col_labels.clear();
         t.row_labels.clear();
-        for (int e = 0; e < E; e++) t.row_labels.push_back("e" + std::to_string(e));
+        char label[16];
+        for (int e = 0; e < E; e++) {
+            std::snprintf(label, sizeof label, "e%d", e);
+            t.row_labels.push_back(label);
+        }
         t.image_version++;
     }
     if (t.snapshot_version == v.snapshot_version) return;
