@@ -15,8 +15,11 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
     const Snapshot& s = *v.snap;
     const int li = moe_layer_index(s, layer);
     const int E = (li >= 0 && li < (int)s.moe_step.size()) ? s.moe_step[li].experts : 0;
-    // a new run, a reset, another layer or another expert count: start again
-    if (t.run_id != v.run_id || t.history_version != v.history_version || t.layer != layer || t.experts != E) {
+    // a new run, a reset (also of a new companion, whose counters start again: the step goes back), another layer
+    // or another expert count: start again
+    if (t.view != &v || t.run_id != v.run_id || t.history_version != v.history_version || s.step < t.last_step ||
+        t.layer != layer || t.experts != E) {
+        t.view = &v;
         t.run_id = v.run_id;
         t.history_version = v.history_version;
         t.layer = layer;

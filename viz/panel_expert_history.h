@@ -19,6 +19,7 @@ struct ExpertHistoryPanel {
     static constexpr int kColumns = 200; // snapshots kept per run (one column each)
 
     struct Track {                       // one run's ring buffer
+        const RunView* view = nullptr;   // whose: a companion replaced by a new one restarts its counters
         uint64_t run_id = ~0ull, history_version = ~0ull, snapshot_version = 0;
         int layer = -2, experts = 0, last_step = -1;
         std::vector<float> ring;         // (kColumns, E) share of each expert, column c at ring[c * E]

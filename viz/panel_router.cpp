@@ -13,8 +13,9 @@ namespace noam::viz {
 namespace {
 
 void update(RouterPanel::Columns& c, const RunView& v) {
-    if (c.run_id != v.run_id || c.history_version != v.history_version || v.history.size() < c.n) {
+    if (c.view != &v || c.run_id != v.run_id || c.history_version != v.history_version || v.history.size() < c.n) {
         c = RouterPanel::Columns{};
+        c.view = &v;
         c.run_id = v.run_id;
         c.history_version = v.history_version;
     }

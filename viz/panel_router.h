@@ -15,6 +15,7 @@ namespace noam::viz {
 
 struct RouterPanel {
     struct Columns {  // one run's history as plot columns, rebuilt when it grows
+        const RunView* view = nullptr;  // whose: a companion replaced by a new one restarts its counters
         uint64_t history_version = ~0ull, run_id = ~0ull;
         size_t n = 0;
         std::vector<float> step, lse_mean, lse_max, balance, importance, load, z;
