@@ -24,12 +24,10 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
         t.history_version = v.history_version;
         t.layer = layer;
         t.experts = E;
-        t.ring.assign((size_t)kColumns * E, 0.0f);
-        t.ring_step.assign(kColumns, 0);
-        t.head = t.count = 0;
+        t.shares.reset(E, kColumns);
         t.last_step = -1;
         t.image.clear();
-        t.col_labels.clear();
+        t.steps.clear();
         t.row_labels.clear();
         char label[16];
         for (int e = 0; e < E; e++) {
@@ -42,24 +40,8 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
     t.snapshot_version = v.snapshot_version;
     if (E == 0 || s.step <= t.last_step || s.step == 0) return;  // one column per trained step seen
     t.last_step = s.step;
-    const MoeStats& st = s.moe_step[li];
-    // share_e = (first + further choices of e) / all choices
-    int all = 0;
-    for (int e = 0; e < E; e++) all += st.routed_first[e] + st.routed_second[e];
-    float* col = t.ring.data() + (size_t)t.head * E;
-    for (int e = 0; e < E; e++) col[e] = all > 0 ? (float)(st.routed_first[e] + st.routed_second[e]) / all : 0.0f;
-    t.ring_step[t.head] = s.step;
-    t.head = (t.head + 1) % kColumns;
-    t.count = std::min(t.count + 1, kColumns);
-    // image (E, count), oldest first
-    t.image.resize((size_t)E * t.count);
-    t.col_labels.resize(t.count);
-    const int oldest = (t.head - t.count + kColumns) % kColumns;
-    for (int c = 0; c < t.count; c++) {
-        const int k = (oldest + c) % kColumns;
-        for (int e = 0; e < E; e++) t.image[(size_t)e * t.count + c] = t.ring[(size_t)k * E + e];
-        t.col_labels[c] = "step " + std::to_string(t.ring_step[k]);
-    }
+    t.shares.push(s.step, s.moe_step[li]);
+    t.shares.image(t.image, t.steps);
     t.image_version++;
 }
 
@@ -87,11 +69,11 @@ void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
             continue;
         }
         const int block = v.snap->moe_layers[moe_layer_index(*v.snap, layer)];
-        if (t.count == 0) {
+        if (t.shares.count == 0) {
             ImGui::TextDisabled("block %d: waiting for training steps", block);
             continue;
         }
-        ImGui::Text("block %d · %d experts · steps %d to %d", block, t.experts, t.ring_step[(t.head - t.count + kColumns) % kColumns],
+        ImGui::Text("block %d · %d experts · steps %d to %d", block, t.experts, t.steps.front(),
                     t.last_step);
         HeatmapOptions o;
         // the colour axis ends at 4 / E (capped at 1): the even share 1/E sits low on it, an expert taking four times
@@ -105,10 +87,10 @@ void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
         o.row_labels = &t.row_labels;
         const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(line * 2, each - line - ImGui::GetStyle().ItemSpacing.y));
         const HeatmapResult hr = t.map.Draw(("##expert_history" + std::to_string(i)).c_str(), t.image.data(), t.experts,
-                                            t.count, size, o, t.image_version);
-        if (hr.hovered && hr.row >= 0 && hr.col >= 0 && hr.col < t.count)
-            ImGui::SetTooltip("%s: expert %d had %.1f%% of the tokens (even: %.1f%%)", t.col_labels[hr.col].c_str(), hr.row,
-                              100.0f * t.image[(size_t)hr.row * t.count + hr.col], 100.0f / t.experts);
+                                            t.shares.count, size, o, t.image_version);
+        if (hr.hovered && hr.row >= 0 && hr.col >= 0 && hr.col < t.shares.count)
+            ImGui::SetTooltip("%s: expert %d had %.1f%% of the tokens (even: %.1f%%)", ("step " + std::to_string(t.steps[hr.col])).c_str(), hr.row,
+                              100.0f * t.image[(size_t)hr.row * t.shares.count + hr.col], 100.0f / t.experts);
         if (ui.regions) ui.regions->record("expert_history_" + std::to_string(i), hr.map);
     }
     ImGui::End();

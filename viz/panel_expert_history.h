@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "expert_share_ring.h"
 #include "heatmap.h"
 #include "run_set.h"
 #include "ui_context.h"
@@ -22,11 +23,10 @@ struct ExpertHistoryPanel {
         const RunView* view = nullptr;   // whose: a companion replaced by a new one restarts its counters
         uint64_t run_id = ~0ull, history_version = ~0ull, snapshot_version = 0;
         int layer = -2, experts = 0, last_step = -1;
-        std::vector<float> ring;         // (kColumns, E) share of each expert, column c at ring[c * E]
-        std::vector<int> ring_step;      // (kColumns) the step of each column
-        int head = 0, count = 0;         // next column to write, columns filled
+        ExpertShareRing shares;          // (kColumns, E)
         std::vector<float> image;        // (E, count) the heatmap's values, oldest column first
-        std::vector<std::string> col_labels, row_labels;
+        std::vector<int> steps;          // (count) the step of each column
+        std::vector<std::string> row_labels;
         uint64_t image_version = 0;
         Heatmap map;
     };
