@@ -51,6 +51,11 @@ void capture_watched(Trainer& tr, Snapshot& s) {
     s.ffn_gate.resize(s.n_layers * per_layer);
     s.ffn_product.resize(s.ffn_gated ? s.n_layers * per_layer : 0);
     for (int l = 0; l < s.n_layers; l++) {
+        if (m.blocks[l].use_moe) {  // no dense FFN here (its buffers are empty): the MoE block below instead
+            std::fill(s.ffn_gate.begin() + l * per_layer, s.ffn_gate.begin() + (l + 1) * per_layer, 0.0f);
+            if (s.ffn_gated) std::fill(s.ffn_product.begin() + l * per_layer, s.ffn_product.begin() + (l + 1) * per_layer, 0.0f);
+            continue;
+        }
         const FFN& f = m.blocks[l].ffn;
         if (m.blocks[l].use_moe) {  // no single FFN here (its experts saw different tokens): the layer stays 0
             std::fill(s.ffn_gate.begin() + l * per_layer, s.ffn_gate.begin() + (l + 1) * per_layer, 0.0f);

@@ -49,9 +49,13 @@
 #include "panel_lesson_list.h"
 #include "panel_lesson_step.h"
 #include "panel_loss.h"
+#include "panel_expert_history.h"
+#include "panel_expert_load.h"
+#include "panel_expert_tokens.h"
 #include "panel_optimizer_memory.h"
 #include "panel_optimizer_stats.h"
 #include "panel_positions.h"
+#include "panel_router.h"
 #include "panel_sample.h"
 #include "panel_schedule.h"
 #include "panel_second_moment.h"
@@ -135,6 +139,10 @@ struct App {
     OptimizerMemoryPanel optimizer_memory;
     SecondMomentPanel second_moment;
     OptimizerStatsPanel optimizer_stats;
+    ExpertLoadPanel expert_load;
+    ExpertHistoryPanel expert_history;
+    ExpertTokensPanel expert_tokens;
+    RouterPanel router;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
     double next_watch_poll = 0, next_library_poll = 0;
@@ -427,6 +435,8 @@ const PanelKindInfo kPanelKinds[] = {
     {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},   {"activations", 1.3f, 280},
     {"ffn_gates", 1.1f, 230}, {"ffn_params", 0.8f, 190},
     {"optimizer_memory", 1.2f, 300}, {"second_moment", 1.8f, 360}, {"optimizer_stats", 1.4f, 320},
+    {"expert_load", 1.3f, 260},      {"expert_history", 1.2f, 220},  {"expert_tokens", 0.8f, 150},
+    {"router", 1.5f, 320},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
@@ -572,6 +582,9 @@ void sync_step_panels(App& app) {
             }
             if (p.kind == "ffn_gates") app.ffn_gates.layer = std::max(0, p.layer);
             if (p.kind == "second_moment") app.second_moment.param = second_moment_param(p);
+            if (p.kind == "expert_load") app.expert_load.layer = p.layer;
+            if (p.kind == "expert_history") app.expert_history.layer = p.layer;
+            if (p.kind == "expert_tokens") app.expert_tokens.layer = p.layer;
         }
         app.attention.show_grid = grid || !one;
         app.attention.show_focus = one;  // the grid alone fills its panel (a click on a map enlarges it)
@@ -656,6 +669,10 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "optimizer_memory") app.optimizer_memory.Draw(app.runs, ui, has_preview ? &preview : nullptr);
         else if (t == "second_moment") app.second_moment.Draw(app.runs, ui);
         else if (t == "optimizer_stats") app.optimizer_stats.Draw(app.runs, ui);
+        else if (t == "expert_load") app.expert_load.Draw(app.runs, ui);
+        else if (t == "expert_history") app.expert_history.Draw(app.runs, ui);
+        else if (t == "expert_tokens") app.expert_tokens.Draw(app.runs, ui);
+        else if (t == "router") app.router.Draw(app.runs, ui);
     }
 }
 

@@ -67,15 +67,7 @@ void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
 }
 
 void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* preview) {
-    if (!ImGui::Begin("Optimizer memory###optimizer_memory", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
-        ImGui::End();
-        return;
-    }
-    if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
-        ImGui::End();
-        return;
-    }
+    if (!BeginRunsPanel("Optimizer memory###optimizer_memory", runs, ui)) return;
     compute(runs.view(0).snap->optimizer_memory);
     const Palette& pal = palette();
     const ImGuiStyle& st = ImGui::GetStyle();

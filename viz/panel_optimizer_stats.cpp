@@ -37,15 +37,7 @@ void OptimizerStatsPanel::Columns::update(const RunView& run) {
 }
 
 void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!ImGui::Begin("Optimizer statistics###optimizer_stats", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
-        ImGui::End();
-        return;
-    }
-    if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
-        ImGui::End();
-        return;
-    }
+    if (!BeginRunsPanel("Optimizer statistics###optimizer_stats", runs, ui, ImGuiWindowFlags_NoScrollbar)) return;
     if (ui.fonts) ui.fonts->request_text("αρβ̂₂ₜ−·×≈");
     cols.resize(runs.size());
     float d = NAN;

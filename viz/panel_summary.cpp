@@ -26,6 +26,9 @@ Kind kind_of(const std::string& name) {
     if (name.rfind("blocks.", 0) == 0) {
         if (name.find(".attn") != std::string::npos) return {"attention", pack_rgba(series_color(0), 0.9f)};
         if (name.find(".ffn") != std::string::npos) return {"feed-forward", pack_rgba(series_color(1), 0.9f)};
+        // a Mixture-of-Experts block (one group: its experts and router): every expert's FFN counts as parameters,
+        // only the ones a token visits as compute
+        if (name.find(".moe") != std::string::npos) return {"experts + router", pack_rgba(series_color(1), 0.9f)};
         if (name.find(".norm") != std::string::npos) return {"norms", grey};
         return {"other", grey};
     }
@@ -83,6 +86,12 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
         (void)kv;
         arch = buf;
         if (!ms.ffn_note.empty()) arch += " · FFN " + ms.ffn_note;  // how d_ff became the gated FFN's hidden size
+        if (m.moe.enabled()) {  // the parameters hold every expert, the FLOPs only the ones a token visits
+            char moe[160];
+            std::snprintf(moe, sizeof moe, " · MoE: %d experts (%s), %.3g per token, in %s block", m.moe.experts,
+                          to_string(m.moe.router), m.moe.experts_per_token(), m.moe.every == 1 ? "every" : "every other");
+            arch += moe;
+        }
     }
     ImGui::PushFont(ui.fonts->heading);
     ImGui::TextUnformatted(format_count(ms.total_params).c_str());

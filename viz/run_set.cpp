@@ -64,4 +64,17 @@ uint64_t RunSet::snapshot_version() const {
     return v;
 }
 
+bool BeginRunsPanel(const char* title, const RunSet& runs, const UiContext& ui, int flags) {
+    if (!ImGui::Begin(title, nullptr, ImGuiWindowFlags_NoCollapse | flags | ui.panel_flags)) {
+        ImGui::End();
+        return false;
+    }
+    if (runs.size() == 0 || !runs.view(0).valid()) {
+        ImGui::TextDisabled("No run.");
+        ImGui::End();
+        return false;
+    }
+    return true;
+}
+
 }  // namespace noam::viz

@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include "run_view.h"
+#include "ui_context.h"
 
 namespace noam::viz {
 
@@ -48,5 +49,10 @@ struct RunSet {
     // +1 whenever any member has a new snapshot
     uint64_t snapshot_version() const;
 };
+
+// Begins a panel window over the runs (title as for ImGui::Begin, NoCollapse and ui.panel_flags added to flags).
+// False when there is nothing to draw: the window is hidden, or the primary run has no snapshot yet ("No run."
+// written); the window is then already ended. True: draw, then ImGui::End().
+bool BeginRunsPanel(const char* title, const RunSet& runs, const UiContext& ui, int flags = 0);
 
 }  // namespace noam::viz

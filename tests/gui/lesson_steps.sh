@@ -11,18 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 LESSON="$SRC/lessons/aiayn-3-multi-head.json"
 
-source "$SRC/tests/gui/lib.bash"  # gui NAME ARGS...
-
-# a JSON assertion on a layout file: check NAME 'python expression over j' 'message'
-check() {
-    python3 - "$tmp/$1.json" "$2" "$3" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-ok = eval(sys.argv[2], {"j": j, "l": j.get("lesson") or {}})
-if not ok:
-    print("FAIL:", sys.argv[3]); print(json.dumps(j.get("lesson"), indent=1)); sys.exit(1)
-PY
-}
+source "$SRC/tests/gui/lib.bash"  # gui, check
 
 # ---- step 1, as the lesson opens
 gui step1 "$LESSON" --frames 8

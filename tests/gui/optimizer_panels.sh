@@ -8,50 +8,11 @@
 set -euo pipefail
 BIN=$1
 SRC=$2
-command -v xvfb-run >/dev/null || { echo "FAIL: xvfb-run is missing (apt-get install xvfb xauth)"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 LESSON="$SRC/tests/data/gui/optimizer_panels.json"
-PY=/usr/bin/python3; command -v "$PY" >/dev/null || PY=python3
 
-gui() {  # gui NAME ARGS...: runs the window, fails with its output on a non-zero exit
-    local name=$1; shift
-    set +e
-    XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui "$@" \
-        --screenshot "$tmp/$name.png" --layout-out "$tmp/$name.json" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    local rc=$?
-    set -e
-    if [ $rc -ne 0 ]; then echo "FAIL: noamlab gui $* exited with $rc"; cat "$tmp/$name.out" "$tmp/$name.err"; exit 1; fi
-}
-
-# pixels: PY-EXPRESSION over img (pngstats.read_png), layout, and helpers columns(region, colour) -> how many pixel
-# columns of the region hold that colour
-pixels() {
-    "$PY" - "$SRC/tests/gui" "$tmp/$1.png" "$tmp/$1.json" "$2" "$3" <<'PY'
-import json, sys
-sys.path.insert(0, sys.argv[1])
-import pngstats
-img = pngstats.read_png(sys.argv[2])
-layout = json.load(open(sys.argv[3]))
-def columns(region, colour, tol=30):
-    n, _, _ = pngstats.line_trend(img, pngstats.rect_of(layout, region), colour, [], tol)
-    return n
-def width(region):
-    return pngstats.rect_of(layout, region)[2]
-ok = eval(sys.argv[4])
-if not ok:
-    print("FAIL:", sys.argv[5]); sys.exit(1)
-PY
-}
-
-check() {  # check NAME 'python expression over j (layout) and l (its lesson)' 'message'
-    "$PY" - "$tmp/$1.json" "$2" "$3" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-if not eval(sys.argv[2], {"j": j, "l": j.get("lesson") or {}}):
-    print("FAIL:", sys.argv[3]); print(json.dumps(j.get("lesson"), indent=1)); sys.exit(1)
-PY
-}
+source "$SRC/tests/gui/lib.bash"  # gui, check, pixels
 
 # ---- step 1: memory and statistics after 150 steps
 gui step1 "$LESSON" --frames 8 --train-steps 150

@@ -182,3 +182,28 @@ TEST(LessonRunner, SideBySideRunsTrainLikeSeparateRuns) {
     EXPECT_NEAR(r.steps[0].observations[1].last_value, ratio, 1e-6 * ratio)
         << "the companion trained on its own thread must match the same config trained alone";
 }
+
+// The MoE panels are lesson panel kinds; "layer" picks the MoE block they show, and an unknown kind still fails.
+TEST(Lessons, MoePanelsParseWithTheirLayer) {
+    auto lesson_with = [](const std::string& panels) {
+        return nlohmann::json::parse(R"({
+          "id": "moe", "title": "t", "minutes": 1, "paper": {"title": "Switch", "authors": "Fedus et al.", "year": 2021},
+          "run": {"model": {"d_model": 16, "n_heads": 2, "n_layers": 2, "d_ff": 16, "seq_len": 8,
+                            "moe": {"experts": 4, "every": 2}},
+                  "data": {"task": "copy", "digits": 4}},
+          "steps": [{"title": "s", "text": "x", "panels": )" + panels + "}]}");
+    };
+    const Lesson l = parse_lesson(lesson_with(R"(["expert_load", {"kind": "expert_history", "layer": 1},
+                                                  "expert_tokens", "router"])"), "moe.json");
+    ASSERT_EQ(l.steps[0].panels.size(), 4u);
+    EXPECT_EQ(l.steps[0].panels[0].kind, "expert_load");
+    EXPECT_EQ(l.steps[0].panels[0].layer, -1) << "no layer: the panel shows the first MoE block";
+    EXPECT_EQ(l.steps[0].panels[1].layer, 1);
+    EXPECT_EQ(l.steps[0].panels[3].kind, "router");
+    try {
+        parse_lesson(lesson_with(R"(["expert_loads"])"), "moe.json");
+        FAIL() << "an unknown panel kind should be refused";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("expert_load"), std::string::npos) << "the message lists the kinds: " << e.what();
+    }
+}

@@ -116,6 +116,8 @@ TEST(Training, MoeModelLearnsAndRecordsItsRouting) {
     ASSERT_EQ(snap.moe_layers, (std::vector<int>{0, 1}));
     ASSERT_EQ(snap.moe_step.size(), 2u);
     ASSERT_EQ(snap.moe_watched.size(), 2u);
+    // an MoE block has no dense FFN: its [FFN activations] are zeros (they were read from empty buffers once)
+    for (float g : snap.ffn_gate) ASSERT_EQ(g, 0.0f) << "an MoE block's dense-FFN activations";
     const MoeRouting& w = snap.moe_watched[0];
     ASSERT_EQ(w.T, cfg.model.seq_len);
     ASSERT_EQ(w.expert.size(), (size_t)w.T * w.K);
