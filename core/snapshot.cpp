@@ -57,11 +57,6 @@ void capture_watched(Trainer& tr, Snapshot& s) {
             continue;
         }
         const FFN& f = m.blocks[l].ffn;
-        if (m.blocks[l].use_moe) {  // no single FFN here (its experts saw different tokens): the layer stays 0
-            std::fill(s.ffn_gate.begin() + l * per_layer, s.ffn_gate.begin() + (l + 1) * per_layer, 0.0f);
-            if (s.ffn_gated) std::fill(s.ffn_product.begin() + l * per_layer, s.ffn_product.begin() + (l + 1) * per_layer, 0.0f);
-            continue;
-        }
         for (size_t i = 0; i < per_layer; i++) s.ffn_gate[l * per_layer + i] = ffn_activation(kind, f.a[i]);
         if (s.ffn_gated) std::copy(f.h.begin(), f.h.begin() + per_layer, s.ffn_product.begin() + l * per_layer);
     }
