@@ -270,6 +270,10 @@ RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlo
     }
 }
 
+bool setting_resets_others(const std::string& setting) {
+    return setting == "optim.kind" || setting == "model.moe.router" || setting == "model.n_heads";
+}
+
 void check_setting_name(const std::string& setting, const std::string& where, const std::string& path) {
     const std::vector<std::string> names = setting_names();
     if (std::find(names.begin(), names.end(), setting) != names.end()) return;

@@ -134,6 +134,9 @@ void validate(const RunConfig& c, const std::string& where, const std::string& a
 RunConfig with_setting(const RunConfig& c, const std::string& setting, const nlohmann::json& value,
                        const std::string& where, const std::string& path);
 std::vector<std::string> setting_names();  // every "section.key" with_setting accepts
+// true for the settings with_setting lets reset others (optim.kind: beta1; model.moe.router: the old router's
+// keys; model.n_heads: n_kv_heads): applied first when a lesson sets several at once
+bool setting_resets_others(const std::string& setting);
 // throws ConfigError at where/path when setting is not one of setting_names()
 void check_setting_name(const std::string& setting, const std::string& where, const std::string& path);
 

@@ -1,6 +1,7 @@
 // Lesson loader and validator.
 #include "lesson.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "json_reader.h"
@@ -103,10 +104,11 @@ static std::vector<std::pair<std::string, nlohmann::json>> parse_settings(const 
                                                                           const std::string& path, RunConfig& check) {
     if (!j.is_object()) config_fail(where, path, "expected an object of settings, got " + json_type_name(j));
     std::vector<std::pair<std::string, nlohmann::json>> out;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        check = with_setting(check, it.key(), it.value(), where, path + "/" + it.key());  // validates name and value
-        out.push_back({it.key(), it.value()});
-    }
+    for (auto it = j.begin(); it != j.end(); ++it) out.push_back({it.key(), it.value()});
+    // a setting that resets others (a new router's or optimizer's own keys, n_kv_heads with n_heads) goes first,
+    // so that {"model.moe.router": "top2", "model.moe.capacity_factor": 2} means what it says
+    std::stable_partition(out.begin(), out.end(), [](const auto& s) { return setting_resets_others(s.first); });
+    for (const auto& [key, value] : out) check = with_setting(check, key, value, where, path + "/" + key);  // validates
     return out;
 }
 

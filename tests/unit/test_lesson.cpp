@@ -72,6 +72,20 @@ TEST(Settings, WithSettingChangesOneValueAndValidates) {
         << "setting the kind it already has changes nothing";
 }
 
+// A step that sets a router and that router's capacity: the router first, whatever the order in the file
+TEST(Settings, AStepAppliesTheSettingsThatResetOthersFirst) {
+    nlohmann::json l = nlohmann::json::parse(R"({"id": "x", "title": "x", "minutes": 1,
+        "paper": {"title": "P", "authors": "A", "year": 2021},
+        "run": {"model": {"d_model": 16, "n_heads": 2, "n_layers": 1, "d_ff": 16, "seq_len": 16,
+                          "moe": {"experts": 2, "router": "switch"}},
+                "data": {"task": "copy"}},
+        "steps": [{"title": "t", "text": "x", "set": {"model.moe.capacity_factor": 2.0, "model.moe.router": "top2"}}]})");
+    const Lesson lesson = parse_lesson(l, "x.json");
+    const RunConfig c = step_config(lesson.run, lesson.steps[0], "x.json");
+    EXPECT_EQ(c.model.moe.router, RouterKind::Top2);
+    EXPECT_EQ(c.model.moe.capacity_factor, 2.0f) << "the capacity set beside the router survives the router change";
+}
+
 // A hand-made snapshot: 4 tokens, one layer, two heads: head 0 looks at the previous token, head 1 at itself.
 static Snapshot tiny_snapshot() {
     Snapshot s;
