@@ -1,6 +1,7 @@
 // The FFN kinds' sizes side by side, with the losses ours reached and the paper's.
 #include "panel_ffn_params.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -92,6 +93,69 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
         }
         ImGui::EndTable();
     }
+    // several runs of one kind (seeds): the mean, spread and range of their latest validation losses, per kind
+    struct KindStats {
+        std::string kind;
+        std::vector<double> losses;
+    };
+    std::vector<KindStats> kinds;
+    int common = -1;  // the validation step every run has reached: the seeds compare at the same step
+    for (size_t i = 0; i < runs.size(); i++) {
+        const RunView& v = runs.view(i);
+        if (!v.valid()) continue;
+        const std::string kind = to_string(v.config().model.ffn);
+        auto k = std::find_if(kinds.begin(), kinds.end(), [&](const KindStats& x) { return x.kind == kind; });
+        if (k == kinds.end()) kinds.push_back({kind, {}});
+        const int last = v.val_steps.empty() ? 0 : (int)v.val_steps.back();
+        common = common < 0 ? last : std::min(common, last);
+    }
+    const bool seeds = std::any_of(kinds.begin(), kinds.end(), [&](const KindStats& k) {
+        size_t n = 0;
+        for (size_t i = 0; i < runs.size(); i++)
+            if (runs.view(i).valid() && k.kind == to_string(runs.view(i).config().model.ffn)) n++;
+        return n > 1;
+    });
+    if (seeds && common > 0) {
+        for (size_t i = 0; i < runs.size(); i++) {
+            const RunView& v = runs.view(i);
+            if (!v.valid()) continue;
+            for (size_t j = 0; j < v.val_steps.size(); j++)
+                if ((int)v.val_steps[j] == common)
+                    for (KindStats& k : kinds)
+                        if (k.kind == to_string(v.config().model.ffn)) k.losses.push_back(v.val_loss[j]);
+        }
+        ImGui::Spacing();
+        ImGui::Text("Per kind, over its runs, validation loss at step %d:", common);
+        if (ImGui::BeginTable("ffn_kinds", 4, flags)) {
+            ImGui::TableSetupColumn("FFN");
+            ImGui::TableSetupColumn("runs");
+            ImGui::TableSetupColumn("mean ± std");
+            ImGui::TableSetupColumn("min .. max");
+            ImGui::TableHeadersRow();
+            for (const KindStats& k : kinds) {
+                const size_t n = k.losses.size();
+                double mean = 0, var = 0;
+                for (double x : k.losses) mean += x / std::max<size_t>(1, n);
+                for (double x : k.losses) var += (x - mean) * (x - mean) / std::max<size_t>(1, n - 1);  // sample variance
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(k.kind.c_str());
+                ImGui::TableNextColumn();
+                ImGui::Text("%zu", n);
+                ImGui::TableNextColumn();
+                if (n >= 2) ImGui::Text("%.4f ± %.4f", mean, std::sqrt(var));
+                else if (n == 1) ImGui::Text("%.4f", mean);
+                else ImGui::TextDisabled("-");
+                ImGui::TableNextColumn();
+                if (n >= 2)
+                    ImGui::Text("%.4f .. %.4f", *std::min_element(k.losses.begin(), k.losses.end()),
+                                *std::max_element(k.losses.begin(), k.losses.end()));
+                else ImGui::TextDisabled("-");
+            }
+            ImGui::EndTable();
+        }
+    }
+
     // the paper's column, for the kinds on screen
     ImGui::Spacing();
     if (!paper_error.empty()) {
@@ -101,9 +165,8 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
     } else {
         std::string line = "The paper (T5-base, C4, log-perplexity at 65k / 524k steps): ";
         bool any = false;
-        for (size_t i = 0; i < runs.size(); i++) {
-            if (!runs.view(i).valid()) continue;
-            const char* kind = to_string(runs.view(i).config().model.ffn);
+        for (const KindStats& k : kinds) {
+            const char* kind = k.kind.c_str();
             const PaperRow* row = paper.find(kind);
             char buf[96];
             if (row) std::snprintf(buf, sizeof buf, "%s%s %.3f / %.3f", any ? ", " : "", kind, row->at_65k, row->at_524k);
