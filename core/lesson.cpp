@@ -27,7 +27,8 @@ const std::vector<std::string>& panel_kinds() {
     static const std::vector<std::string> k = {"controls", "loss", "attention_grid", "attention", "sample",
                                                "summary", "setup", "stepper", "positions", "schedule",
                                                "token_probs", "activations", "ffn_gates", "ffn_params",
-                                               "optimizer_memory", "second_moment", "optimizer_stats"};
+                                               "optimizer_memory", "second_moment", "optimizer_stats",
+                                               "decoding", "decode_cost"};
     return k;
 }
 

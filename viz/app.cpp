@@ -52,6 +52,8 @@
 #include "panel_optimizer_memory.h"
 #include "panel_optimizer_stats.h"
 #include "panel_positions.h"
+#include "panel_decode_cost.h"
+#include "panel_decoding.h"
 #include "panel_sample.h"
 #include "panel_schedule.h"
 #include "panel_second_moment.h"
@@ -135,6 +137,8 @@ struct App {
     OptimizerMemoryPanel optimizer_memory;
     SecondMomentPanel second_moment;
     OptimizerStatsPanel optimizer_stats;
+    DecodingPanel decoding;
+    DecodeCostPanel decode_cost;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
     double next_watch_poll = 0, next_library_poll = 0;
@@ -427,6 +431,7 @@ const PanelKindInfo kPanelKinds[] = {
     {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},   {"activations", 1.3f, 280},
     {"ffn_gates", 1.1f, 230}, {"ffn_params", 0.8f, 190},
     {"optimizer_memory", 1.2f, 300}, {"second_moment", 1.8f, 360}, {"optimizer_stats", 1.4f, 320},
+    {"decoding", 1.8f, 380}, {"decode_cost", 1.5f, 360},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
@@ -661,6 +666,8 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "optimizer_memory") app.optimizer_memory.Draw(app.runs, ui, has_preview ? &preview : nullptr);
         else if (t == "second_moment") app.second_moment.Draw(app.runs, ui);
         else if (t == "optimizer_stats") app.optimizer_stats.Draw(app.runs, ui);
+        else if (t == "decoding") app.decoding.Draw(app.run, ui);
+        else if (t == "decode_cost") app.decode_cost.Draw(app.run, ui);
     }
 }
 
@@ -1173,6 +1180,7 @@ int gui_main(const std::vector<std::string>& args) {
     app.attention.release_gl();
     app.positions.release_gl();
     app.second_moment.release_gl();
+    app.decoding.release_gl();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
