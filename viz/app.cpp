@@ -431,7 +431,7 @@ const PanelKindInfo kPanelKinds[] = {
     {"setup", 1.2f, 320},     {"stepper", 2.2f, 380},    {"positions", 1.6f, 240},   {"activations", 1.3f, 280},
     {"ffn_gates", 1.1f, 230}, {"ffn_params", 0.8f, 190},
     {"optimizer_memory", 1.2f, 300}, {"second_moment", 1.8f, 360}, {"optimizer_stats", 1.4f, 320},
-    {"decoding", 1.8f, 380}, {"decode_cost", 1.5f, 360},
+    {"decoding", 1.8f, 380}, {"decode_cost", 1.9f, 400},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};

@@ -141,10 +141,10 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- bytes read per token: the cache against the weights
     const float avail_w = ImGui::GetContentRegionAvail().x;
-    const float bar_h = ImGui::GetTextLineHeightWithSpacing() * 1.1f;
+    const float bar_h = ImGui::GetTextLineHeight() + 3 * ui.scale;
     ImGui::TextUnformatted("Bytes read per new token (KiB)");
     ImGui::SameLine();
-    ImGui::TextDisabled("K/V cache (blue) and weights (grey), batch 1, float32");
+    ImGui::TextDisabled("blue: K/V cache · grey: weights · batch 1, float32");
     std::vector<std::string> labels;
     std::vector<float> values;
     BarChartOptions bo;
@@ -167,9 +167,9 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- measured time per token
     ImGui::Spacing();
-    ImGui::Text("Microseconds per new token at context %d, measured now", context);
+    ImGui::Text("Microseconds per new token at context %d", context);
     ImGui::SameLine();
-    ImGui::TextDisabled("with the cache (green), without: the whole context again (red)");
+    ImGui::TextDisabled("measured now · green: cached · red: the whole context again");
     labels.clear();
     values.clear();
     BarChartOptions to;
