@@ -230,7 +230,8 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
     const Rect cache_rect{p0.x + label_w, p0.y, cell_w * dec->max_T, y - p0.y - layer_gap};
     ImGui::Dummy(ImVec2(avail_w, y - p0.y));
     if (ui.regions) {
-        ui.regions->record("decoding_cache", cache_rect);
+        ui.regions->record("decoding_cache", Rect{p0.x, p0.y, cache_rect.right() - p0.x, cache_rect.h});  // with labels
+        ui.regions->record("decoding_cache_cells", cache_rect);
         ui.regions->colors["decoding_cache_k"] = k_col;
         ui.regions->colors["decoding_cache_v"] = v_col;
     }
