@@ -192,7 +192,7 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
     ho.gamma = 0.5f;
     ho.interactive = true;
     const float avail_w = ImGui::GetContentRegionAvail().x;
-    const float row_h = 16 * ui.scale;
+    const float row_h = ImGui::GetTextLineHeight() + 2 * ui.scale;  // a label for every head
     const HeatmapResult hr = rows_map.Draw("rows", rows.data(), H, n, ImVec2(avail_w, row_h * H), ho, rows_version);
     if (ui.regions) ui.regions->record("decoding_attention", hr.map);
 
