@@ -134,8 +134,13 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
     ImGui::SliderInt("context length", &context, 1, cfg.seq_len);
     if (built_context != context) prepare();
     // one variant per frame: a few tokens (well under a millisecond each for a lesson model)
-    measure(variants[turn % variants.size()]);
-    turn++;
+    // (a larger model's forward can take milliseconds: then time less often, at most a fifth of the wall time)
+    if (ui.now >= next_measure_at) {
+        const auto t0 = std::chrono::steady_clock::now();
+        measure(variants[turn % variants.size()]);
+        turn++;
+        next_measure_at = ui.now + 5e-6 * micros_since(t0);
+    }
     ImGui::SameLine();
     ImGui::TextDisabled("d_model %d · %d layers · %d query heads · random weights", cfg.d_model, cfg.n_layers, cfg.n_heads);
 

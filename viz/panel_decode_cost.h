@@ -3,7 +3,8 @@
 // (K/V cache against weights, from the decoder's DecodeCounts) and microseconds per token measured live, with the
 // KV cache and without it (the full forward over the context again). The three models are built with the run's
 // settings but n_kv_heads H, H/2 and 1 and random weights (the time does not depend on the values); each frame
-// times a few tokens of one of them, so the window never waits.
+// times a few tokens of one of them (less often when that takes long: at most a fifth of the wall time), so the
+// window never waits.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -39,7 +40,8 @@ private:
     uint64_t seen_run = ~0ull;
     int seen_generation = -1;
     int built_context = -1;
-    size_t turn = 0;               // the variant timed this frame
+    size_t turn = 0;               // the variant timed next
+    double next_measure_at = 0;    // ui.now of the next timing
     std::string error;
 
     void build(const ModelConfig& cfg);
