@@ -1,6 +1,7 @@
 // The KV-cached incremental forward: the model's layers, one chunk of new positions at a time.
 #include "kv_cache.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,7 @@ KVCacheDecoder::KVCacheDecoder(TransformerLM& m, int chunk) : model(m) {
     k_new.assign((size_t)max_chunk * kvs, 0.0f);
     att.assign((size_t)H * max_T, 0.0f);
     if (cfg.talking_heads) att_mixed = att;
+    last_attention.assign((size_t)cfg.n_layers * H * max_T, 0.0f);
     logits.assign((size_t)max_chunk * V, 0.0f);
 }
 
@@ -137,6 +139,10 @@ void KVCacheDecoder::attend(int layer, const float* xin, float* y, int m) {
         } else {
             for (int hq = 0; hq < H; hq++) softmax_row(att.data() + (size_t)hq * max_T, n);
         }
+        if (keep_attention && i == m - 1)  // [decoding panel] the newest position's rows, for the picture
+            for (int hq = 0; hq < H; hq++)
+                std::copy(w + (size_t)hq * max_T, w + (size_t)hq * max_T + n,
+                          last_attention.begin() + ((size_t)layer * H + hq) * max_T);
         // ctx_h = sum_j w_h[j] v_g[j]: 16 channels at a time in registers, two keys interleaved (two independent
         // sums); block by block, so the query heads sharing a value head read its rows from L1
         for (size_t e = 0; e < qs; e++) ci[e] = 0.0f;

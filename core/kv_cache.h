@@ -44,6 +44,11 @@ struct KVCacheDecoder {
     // scratch, sized once: (max_chunk, D) rows through the blocks; q and ctx (max_chunk, H*hd);
     // one query's attention row per head (H, max_T), twice for talking heads; logits (max_chunk, V)
     std::vector<float> x, a, s, h, c, f, q, ctx, k_new, att, att_mixed, logits;  // k_new (max_chunk, KV*hd)
+    // ---- [decoding panel] the attention weights (of the values: talking heads after the second mix) of the last
+    // position forward() ran, per layer and head, kept
+    // only when keep_attention is set (the window draws them); (L, H, max_T), row (l, h) valid up to length
+    bool keep_attention = false;
+    std::vector<float> last_attention;
 
     // max_chunk 0: seq_len (a whole prompt in one pass). Throws std::invalid_argument for a non-causal model,
     // whose earlier positions would change with every new token.

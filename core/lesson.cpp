@@ -29,7 +29,8 @@ const std::vector<std::string>& panel_kinds() {
                                                "summary", "setup", "stepper", "positions", "schedule",
                                                "token_probs", "activations", "ffn_gates", "ffn_params",
                                                "optimizer_memory", "second_moment", "optimizer_stats",
-                                               "expert_load", "expert_history", "expert_tokens", "router"};
+                                               "expert_load", "expert_history", "expert_tokens", "router",
+                                               "decoding", "decode_cost"};
     return k;
 }
 

@@ -77,10 +77,17 @@ void LiveRun::publish(double sample_every_seconds, double elapsed_seconds) {
         std::vector<int> out = tr.generate(prompt, n, text ? 0.8f : 0.0f, rng);
         s->sample_text = tok.decode(out);
         s->sample_step = tr.step_count;
+        // [decoding panels] the weights the window decodes with: a copy, made here between training steps
+        auto wcopy = std::make_shared<ModelWeights>();
+        wcopy->cfg = tr.model->cfg;
+        wcopy->values = tr.model->params.values;
+        wcopy->step = tr.step_count;
+        s->weights = std::move(wcopy);
         last_sample_ = Clock::now();
     } else {
         s->sample_text = prev->sample_text;
         s->sample_step = prev->sample_step;
+        s->weights = prev->weights;
     }
     s->elapsed_seconds = elapsed_seconds;
     std::lock_guard<std::mutex> lock(mu_);

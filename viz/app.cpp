@@ -56,6 +56,8 @@
 #include "panel_optimizer_stats.h"
 #include "panel_positions.h"
 #include "panel_router.h"
+#include "panel_decode_cost.h"
+#include "panel_decoding.h"
 #include "panel_sample.h"
 #include "panel_schedule.h"
 #include "panel_second_moment.h"
@@ -143,6 +145,8 @@ struct App {
     ExpertHistoryPanel expert_history;
     ExpertTokensPanel expert_tokens;
     RouterPanel router;
+    DecodingPanel decoding;
+    DecodeCostPanel decode_cost;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
     double next_watch_poll = 0, next_library_poll = 0;
@@ -437,6 +441,7 @@ const PanelKindInfo kPanelKinds[] = {
     {"optimizer_memory", 1.2f, 300}, {"second_moment", 1.8f, 360}, {"optimizer_stats", 1.4f, 320},
     {"expert_load", 1.3f, 260},      {"expert_history", 1.2f, 220},  {"expert_tokens", 0.8f, 150},
     {"router", 1.5f, 320},
+    {"decoding", 1.8f, 380}, {"decode_cost", 1.9f, 400},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
@@ -673,6 +678,8 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "expert_history") app.expert_history.Draw(app.runs, ui);
         else if (t == "expert_tokens") app.expert_tokens.Draw(app.runs, ui);
         else if (t == "router") app.router.Draw(app.runs, ui);
+        else if (t == "decoding") app.decoding.Draw(app.run, ui);
+        else if (t == "decode_cost") app.decode_cost.Draw(app.run, ui);
     }
 }
 
@@ -1185,6 +1192,7 @@ int gui_main(const std::vector<std::string>& args) {
     app.attention.release_gl();
     app.positions.release_gl();
     app.second_moment.release_gl();
+    app.decoding.release_gl();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

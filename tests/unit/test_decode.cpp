@@ -222,3 +222,43 @@ TEST(Decode, RefusesWhatItCannotDo) {
     auto expert_choice = random_model(cfg);
     EXPECT_THROW(KVCacheDecoder{*expert_choice}, std::invalid_argument);  // an expert picks among all the tokens
 }
+
+// [decoding panel] keep_attention: the newest position's attention weights, per layer and head, equal the full
+// forward's attention probabilities in that position's row (talking heads: the weights after the second mix,
+// the ones that weigh the values), after a prompt and after every single token.
+TEST(Decode, KeptAttentionRowsEqualTheFullForwardsLastRow) {
+    const std::vector<DecodeCase> cases = decode_cases();
+    for (size_t c = 0; c < 6; c++) {  // the attention kinds (the MoE cases change only the FFN)
+        const DecodeCase& dc = cases[c];
+        auto model = random_model(dc.cfg);
+        KVCacheDecoder dec(*model);
+        dec.keep_attention = true;
+        Rng rng(17);
+        std::vector<int> tokens(10);
+        for (int& t : tokens) t = rng.randint(13);
+        const int H = model->cfg.n_heads, L = model->cfg.n_layers;
+        dec.forward(tokens.data(), 5);
+        for (int n = 5; n <= 10; n++) {
+            if (n > 5) dec.forward(&tokens[n - 1], 1);
+            std::vector<float> kept = dec.last_attention;  // the full forward below does not touch it
+            model->forward(tokens.data(), nullptr, 1, n);
+            for (int l = 0; l < L; l++)
+                for (int h = 0; h < H; h++) {
+                    double err = 0, sum = 0;
+                    for (int j = 0; j < n; j++) {
+                        const float w = kept[((size_t)l * H + h) * dec.max_T + j];
+                        const Attention& at = model->blocks[l].attn;
+                        const float want = dc.cfg.talking_heads ? at.mixed[((size_t)h * n + n - 1) * n + j]  // W, B = 1
+                                                                : at.prob(0, h, n - 1, j);
+                        err = std::max(err, (double)std::fabs(w - want));
+                        sum += w;
+                    }
+                    // weights in [0, 1] summed in another order: float32 round-off; a wrong row or head is off by O(0.1)
+                    EXPECT_LT(err, 1e-5) << dc.name << ": layer " << l << " head " << h << " at length " << n;
+                    if (!dc.cfg.talking_heads) {
+                        EXPECT_NEAR(sum, 1.0, 1e-5) << dc.name;  // a softmax row
+                    }
+                }
+        }
+    }
+}
