@@ -68,6 +68,21 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
         series.push_back({"train", run.steps.data(), smoothed_.data(), n, train_col, 2.5f, false, true, true});
         series.push_back({"validation", run.val_steps.data(), run.val_loss.data(), run.val_loss.size(), val_col, 2.0f, true, true, true});
     }
+    // MoE runs: what the auxiliary losses (balance / importance + load / z-loss, coefficients in) add to the
+    // objective, on the same axis: small beside the loss while the router behaves
+    if (!show_accuracy) {
+        const size_t members = comparing ? set->size() : 1;
+        aux_.resize(members);
+        for (size_t i = 0; i < members; i++) {
+            const RunView& v = comparing ? set->view(i) : run;
+            if (!v.valid() || !v.config().model.moe.enabled()) continue;
+            aux_[i].resize(v.history.size());
+            for (size_t k = 0; k < v.history.size(); k++) aux_[i][k] = v.history[k].moe_aux_loss;
+            const ImU32 col = comparing ? set->color(i) : pack_rgba(series_color(4));
+            const std::string name = comparing ? set->label(i) + " MoE aux loss" : "MoE aux loss";
+            series.push_back({name, v.steps.data(), aux_[i].data(), std::min(aux_[i].size(), v.steps.size()), (col & 0x00FFFFFF) | 0xC0000000, 1.0f, false, !comparing, true});
+        }
+    }
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // the learning-rate plot: about 30% of the height, at least six lines of text, never more than 45%

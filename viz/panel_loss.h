@@ -24,6 +24,7 @@ struct LossPanel {
     float axis_w_ = 0;             // y-label width of both plots last frame: their x axes line up
 
     std::vector<std::vector<float>> compare_smoothed_;  // scratch: each side-by-side run's smoothed loss
+    std::vector<std::vector<float>> aux_;               // scratch: each run's MoE auxiliary loss per step
 
     // With side-by-side runs (set->comparing()), one smoothed training curve and one validation curve per run,
     // in the run's colour, named by its label.
