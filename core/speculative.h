@@ -42,6 +42,15 @@ struct SpeculativeDecoder {
 
     // Appends n tokens to tokens (at least one token: the prompt). Same context-window rule as generate_cached.
     void generate(std::vector<int>& tokens, int n, Rng& rng);
+
+    // ---- [speculative panel] one round at a time. round() appends between 1 and min(gamma, max_tokens - 1) + 1
+    // tokens and returns how many; generate() is these rounds in a loop. restart() before a new text (the caches
+    // are rebuilt at the next round). After a round, chunk[1 .. last_drafted] are its proposals, the first
+    // last_accepted of them kept; the token after them (tokens.back()) is the target's.
+    int round(std::vector<int>& tokens, int max_tokens, Rng& rng);
+    void restart() { window_start = -1; }
+    int last_drafted = 0, last_accepted = 0;
+    int window_start = -1;         // the first token both caches hold; -1: no window yet
 };
 
 }  // namespace noam
