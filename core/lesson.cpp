@@ -30,7 +30,7 @@ const std::vector<std::string>& panel_kinds() {
                                                "token_probs", "activations", "ffn_gates", "ffn_params",
                                                "optimizer_memory", "second_moment", "optimizer_stats",
                                                "expert_load", "expert_history", "expert_tokens", "router",
-                                               "decoding", "decode_cost"};
+                                               "decoding", "decode_cost", "speculative"};
     return k;
 }
 

@@ -62,6 +62,7 @@
 #include "panel_schedule.h"
 #include "panel_second_moment.h"
 #include "panel_setup.h"
+#include "panel_speculative.h"
 #include "panel_stepper.h"
 #include "panel_summary.h"
 #include "panel_token_probs.h"
@@ -147,6 +148,7 @@ struct App {
     RouterPanel router;
     DecodingPanel decoding;
     DecodeCostPanel decode_cost;
+    SpeculativePanel speculative;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
     double next_watch_poll = 0, next_library_poll = 0;
@@ -441,7 +443,7 @@ const PanelKindInfo kPanelKinds[] = {
     {"optimizer_memory", 1.2f, 300}, {"second_moment", 1.8f, 360}, {"optimizer_stats", 1.4f, 320},
     {"expert_load", 1.3f, 260},      {"expert_history", 1.2f, 220},  {"expert_tokens", 0.8f, 150},
     {"router", 1.5f, 320},
-    {"decoding", 1.8f, 380}, {"decode_cost", 1.9f, 400},
+    {"decoding", 1.8f, 380}, {"decode_cost", 1.9f, 400}, {"speculative", 1.6f, 300},
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
@@ -680,6 +682,7 @@ void draw_lesson(App& app, float menu_h) {
         else if (t == "router") app.router.Draw(app.runs, ui);
         else if (t == "decoding") app.decoding.Draw(app.run, ui);
         else if (t == "decode_cost") app.decode_cost.Draw(app.run, ui);
+        else if (t == "speculative") app.speculative.Draw(app.runs, ui);
     }
 }
 

@@ -12,15 +12,28 @@
 
 namespace noam::viz {
 
-namespace {
-// the tokenizer's label of id; an id past it (the model's vocabulary may be larger) is "#id"
 std::string token_label(const std::vector<std::string>& vocab, int id) {
     if (id >= 0 && id < (int)vocab.size()) return vocab[id];
     char buf[24];
     std::snprintf(buf, sizeof buf, "#%d", id);
     return buf;
 }
-}  // namespace
+
+std::unique_ptr<TransformerLM> model_from_weights(const ModelWeights& w) {
+    Rng init(1);
+    auto model = std::make_unique<TransformerLM>(w.cfg, 1, init);
+    if (model->params.values.size() != w.values.size()) return nullptr;  // cannot happen: the same config, the same layout
+    model->params.values = w.values;
+    return model;
+}
+
+int decoding_prompt_length(const Snapshot& s, int max_T) {
+    int first = 0;
+    while (first < (int)s.targets.size() && s.targets[first] < 0) first++;
+    const int T = (int)s.tokens.size();
+    const int n = first == 0 ? std::min(16, T) : std::min(first + 1, T);
+    return std::min(n, max_T);
+}
 
 // A fresh model from the published weights (built anew: the config may have changed), the prompt run through it
 // in one pass (the prefill), its logits kept for the first written token.
@@ -31,13 +44,8 @@ void DecodingPanel::restart(const Snapshot& s, const std::vector<std::string>& v
     weights = s.weights;
     tokens.clear();
     if (!weights || s.tokens.empty()) return;
-    Rng init(1);
-    model = std::make_unique<TransformerLM>(weights->cfg, 1, init);
-    if (model->params.values.size() != weights->values.size()) {  // cannot happen: the same config, the same layout
-        model.reset();
-        return;
-    }
-    model->params.values = weights->values;
+    model = model_from_weights(*weights);
+    if (!model) return;
     try {
         dec = std::make_unique<KVCacheDecoder>(*model);
     } catch (const std::exception&) {  // a non-causal model: nothing to cache (the panel says so)
@@ -49,12 +57,7 @@ void DecodingPanel::restart(const Snapshot& s, const std::vector<std::string>& v
     sc.temperature = 0.8f;
     sampler = std::make_unique<Sampler>(sc, weights->cfg.vocab_size);
     rng = Rng(1000 + (uint64_t)weights->step);
-    // the prompt: a task's question up to its first answer token (as the Samples panel), or 16 characters of text
-    int first = 0;
-    while (first < (int)s.targets.size() && s.targets[first] < 0) first++;
-    const int T = (int)s.tokens.size();
-    prompt_len = first == 0 ? std::min(16, T) : std::min(first + 1, T);
-    prompt_len = std::min(prompt_len, dec->max_T);
+    prompt_len = decoding_prompt_length(s, dec->max_T);
     tokens.reserve(dec->max_T + 1);
     tokens.assign(s.tokens.begin(), s.tokens.begin() + prompt_len);
     labels.clear();

@@ -16,6 +16,15 @@
 
 namespace noam::viz {
 
+// ---- shared with the speculative panel
+// the tokenizer's label of id; an id past it (the model's vocabulary may be larger) is "#id"
+std::string token_label(const std::vector<std::string>& vocab, int id);
+// a model holding a copy of the published weights; nullptr if its layout does not match them
+std::unique_ptr<TransformerLM> model_from_weights(const ModelWeights& w);
+// the prompt a decoding panel starts from: a task's question up to its first answer token (as the Samples
+// panel), or 16 characters of text; at most max_T tokens
+int decoding_prompt_length(const Snapshot& s, int max_T);
+
 struct DecodingPanel {
     bool auto_advance = true;
     float tokens_per_second = 8;   // auto-advance speed: slow enough to read
