@@ -72,7 +72,7 @@ void SpeculativePanel::restart(const Snapshot& t, const Snapshot& d) {
     const int prompt_len = decoding_prompt_length(t, target_dec->max_T);
     prompt.assign(t.tokens.begin(), t.tokens.begin() + prompt_len);
     tokens = prompt;
-    tokens.reserve(3 * (size_t)target_dec->max_T + kMaxGamma + 2);
+    tokens.reserve(2 * (size_t)target_dec->max_T + kMaxGamma + 2);
     for (int id : prompt) shown.push_back({token_label(vocab, id), Piece::Prompt, -1});
     restart_timing();
 }
@@ -188,8 +188,11 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tokens the draft proposes per round");
     if (auto_advance && ui.now >= next_round_at) {
-        // the text grows to three contexts' worth (the window slides), then starts again with the newest weights
-        if ((int)tokens.size() >= 3 * target_dec->max_T) restart(ts, ds);
+        // the text grows to two contexts' worth (the window slides), then starts again with the newest weights;
+        // sooner (after one context) when both runs have published newer ones
+        const int n = (int)tokens.size(), T = target_dec->max_T;
+        const bool newer = ts.weights != target_weights && ds.weights != draft_weights;
+        if (n >= 2 * T || (newer && n >= T)) restart(ts, ds);
         else round();
         next_round_at = ui.now + 1.0 / rounds_per_second;
     }
@@ -210,9 +213,11 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
                     spec_seconds * 1e3, ratio >= 1 ? ratio : 1.0 / ratio, ratio >= 1 ? "faster" : "slower");
         ImGui::SameLine();
         if (ImGui::SmallButton("Time again")) restart_timing();
-        ImGui::TextDisabled("(%.2f tokens per target pass in the timed text; each pass also costs %d draft passes, "
-                            "and these small models spend little time reading weights, the cost the method saves)",
-                            ts2.tokens_per_round(), gamma);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
+        ImGui::TextWrapped("(%.2f tokens per target pass in the timed text; each pass also costs %d draft passes, "
+                           "and these small models spend little time reading weights, the cost the method saves)",
+                           ts2.tokens_per_round(), gamma);
+        ImGui::PopStyleColor();
     } else {
         ImGui::TextDisabled("measuring: %d tokens plain, then speculatively (%s) ...", time_n,
                             timing == Timing::Plain ? "plain" : "speculative");
