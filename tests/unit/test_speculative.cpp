@@ -110,6 +110,36 @@ TEST(Speculative, ADraftEqualToTheTargetIsAlwaysAccepted) {
     EXPECT_EQ(spec.stats.rounds, 3);
 }
 
+// round() one at a time is generate(): the same tokens from the same seed; each round appends its kept
+// proposals (chunk[1 .. last_accepted]) and then one token of the target's, and proposes at most gamma.
+TEST(Speculative, RoundsOneAtATimeAreGenerate) {
+    auto target = tiny_model(16, 2, 4, 2, 101);
+    auto draft = tiny_model(8, 1, 2, 1, 202);
+    const SamplingConfig sc{SamplingKind::Temperature, 1.0f};
+    KVCacheDecoder dt(*target), dd(*draft), dt2(*target), dd2(*draft);
+    SpeculativeDecoder whole(dd, dt, sc, 3), rounds(dd2, dt2, sc, 3);
+    std::vector<int> a = {1, 2}, b = a;
+    b.reserve(64);
+    Rng r1(11), r2(11);
+    whole.generate(a, 40, r1);
+    rounds.restart();
+    int produced = 0, rejections = 0;
+    while (produced < 40) {
+        const size_t before = b.size();
+        const int n = rounds.round(b, 40 - produced, r2);
+        ASSERT_EQ(b.size(), before + n);
+        ASSERT_EQ(n, rounds.last_accepted + 1);
+        ASSERT_LE(rounds.last_accepted, rounds.last_drafted);
+        ASSERT_LE(rounds.last_drafted, 3);
+        for (int i = 1; i <= rounds.last_accepted; i++) ASSERT_EQ(b[before + i - 1], rounds.chunk[i]);
+        rejections += rounds.last_accepted < rounds.last_drafted;
+        produced += n;
+    }
+    EXPECT_EQ(a, b);
+    EXPECT_GT(rejections, 0) << "these two models should disagree sometimes, or the test shows little";
+    EXPECT_EQ(whole.stats.rounds, rounds.stats.rounds);
+}
+
 // Greedy: speculative decoding gives exactly the target's greedy tokens, also past seq_len (the window moves).
 TEST(Speculative, GreedyEqualsTheTargetsGreedyDecoding) {
     auto target = tiny_model(16, 2, 4, 1, 303);
