@@ -88,8 +88,12 @@ Rgb series_color(int i, bool light_background) {
     return series_color(k);
 }
 
-const char* colormap_name(ColorScale scale) {
-    return scale == ColorScale::Diverging ? "blue-red (RdBu)" : "viridis";
+const char* colormap_name(ColorScale scale) { return scale == ColorScale::Diverging ? "RdBu" : "viridis"; }
+
+const char* colormap_description(ColorScale scale) {
+    return scale == ColorScale::Diverging
+               ? "diverging blue - grey - red (ColorBrewer RdBu): blue negative, red positive; colour-blind safe"
+               : "viridis: dark purple (low) - teal - yellow (high); colour-blind safe, brightness rises with the value";
 }
 
 uint32_t pack_rgba(Rgb c, float alpha) {

@@ -36,8 +36,10 @@ Rgb series_color(int i);
 // is faint on white) and yellow becomes Okabe-Ito's black; otherwise series_color(i).
 Rgb series_color(int i, bool light_background);
 
-// The name a heatmap legend shows for its map: "viridis" or "blue-red (RdBu)".
+// The name a heatmap legend shows over its bar ("viridis", "RdBu"), and a sentence saying what the map is
+// (the legend's tooltip).
 const char* colormap_name(ColorScale scale);
+const char* colormap_description(ColorScale scale);
 
 // Packs into Dear ImGui's ImU32 layout (IM_COL32: R in the low byte, A in the high byte).
 uint32_t pack_rgba(Rgb c, float alpha = 1.0f);

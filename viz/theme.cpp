@@ -307,7 +307,15 @@ void theme_style(Theme t, ImGuiStyle& s) {
     else dark_style(s);
 }
 
-uint32_t series(int i, float alpha) { return pack_rgba(series_color(i, palette().light_background), alpha); }
+uint32_t plot_color(int i, float alpha) { return pack_rgba(series_color(i, palette().light_background), alpha); }
+
+void push_action_button(bool stop) {
+    const Palette& p = palette();
+    ImGui::PushStyleColor(ImGuiCol_Button, stop ? p.stop : p.go);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, stop ? p.stop_hovered : p.go_hovered);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, stop ? p.stop_active : p.go_active);
+    ImGui::PushStyleColor(ImGuiCol_Text, p.button_text);
+}
 
 uint32_t with_alpha(uint32_t c, int alpha) { return (c & 0x00FFFFFFu) | ((uint32_t)(alpha & 0xFF) << 24); }
 

@@ -38,7 +38,7 @@ bool parse_theme(const std::string& name, Theme& out);
 // dark -> light -> contrast -> dark (the T key)
 Theme next_theme(Theme t);
 
-// The current theme (dark until set): palette() and series() follow it.
+// The current theme (dark until set): palette() and plot_color() follow it.
 void set_theme(Theme t);
 Theme current_theme();
 const Palette& palette();
@@ -48,7 +48,12 @@ const Palette& theme_palette(Theme t);
 void theme_style(Theme t, ImGuiStyle& style);
 
 // Series colour i (Okabe-Ito, colour-blind safe) in the current theme's variant, packed for ImGui.
-uint32_t series(int i, float alpha = 1.0f);
+uint32_t plot_color(int i, float alpha = 1.0f);
+// The Train button, or the Pause button when stop (also a chosen option): pushes kActionButtonColors ImGui
+// colours (button, hovered, active, text); pop them with ImGui::PopStyleColor(kActionButtonColors).
+constexpr int kActionButtonColors = 4;
+void push_action_button(bool stop);
+
 // c with its alpha replaced (0..255)
 uint32_t with_alpha(uint32_t c, int alpha);
 
