@@ -110,7 +110,10 @@ float colour_range(const AttentionStepper& s, const StepMatrix& m) {
 }
 
 Rgb cell_rgb(const StepMatrix& m, float v, float range) {
-    if (std::isinf(v)) return {40 / 255.f, 43 / 255.f, 51 / 255.f};  // palette().masked
+    if (std::isinf(v)) {  // a masked score (-inf): the theme's masked colour
+        const uint32_t c = palette().masked;
+        return {(c & 0xFF) / 255.f, ((c >> 8) & 0xFF) / 255.f, ((c >> 16) & 0xFF) / 255.f};
+    }
     return m.probability ? map_value(ColorScale::Sequential, v, 0.0f, 1.0f)
                          : map_value(ColorScale::Diverging, v, -range, range);
 }
