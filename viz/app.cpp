@@ -66,6 +66,7 @@
 #include "panel_stepper.h"
 #include "panel_summary.h"
 #include "panel_token_probs.h"
+#include "presenter.h"
 #include "run_set.h"
 #include "run_view.h"
 #include "screenshot.h"
@@ -115,6 +116,8 @@ struct App {
     bool force_layout = true;
     bool panels_overlap = false;
     std::string ini_path;
+    Presenter presenter;                   // F5: full screen, large type, keys only
+    std::string saved_theme;               // from imgui.ini
 
     RunView run;
     RunSet runs;                           // run and, in a lesson step with "runs", its side-by-side companions
@@ -212,7 +215,10 @@ void register_settings_handler(App& app) {
         App* a = (App*)handler->UserData;
         float s = 0;
         int w = 0, hh = 0;
+        char theme[16] = "";
         if (std::sscanf(line, "Scale=%f", &s) == 1 && s >= 0.5f && s <= 4.0f) a->saved_scale = s;
+        else if (std::sscanf(line, "PresenterScale=%f", &s) == 1 && s >= 0.5f && s <= 4.0f) a->presenter.scale = s;
+        else if (std::sscanf(line, "Theme=%15s", theme) == 1) a->saved_theme = theme;
         else if (std::sscanf(line, "Layout=%dx%d", &w, &hh) == 2) {
             a->saved_layout_w = w;
             a->saved_layout_h = hh;
@@ -220,7 +226,11 @@ void register_settings_handler(App& app) {
     };
     h.WriteAllFn = [](ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffer* buf) {
         App* a = (App*)handler->UserData;
-        buf->appendf("[NoamLab][Settings]\nScale=%.3f\nLayout=%dx%d\n\n", a->ui_scale, a->layout_w, a->layout_h);
+        const float presenter_scale = a->presenter.on ? a->ui_scale : a->presenter.scale;
+        buf->appendf("[NoamLab][Settings]\nScale=%.3f\nLayout=%dx%d\nTheme=%s\n", a->presenter.windowed_scale(a->ui_scale),
+                     a->layout_w, a->layout_h, theme_name(current_theme()));
+        if (presenter_scale > 0) buf->appendf("PresenterScale=%.3f\n", presenter_scale);
+        buf->appendf("\n");
     };
     ImGui::GetCurrentContext()->SettingsHandlers.push_back(h);
 }
@@ -242,6 +252,19 @@ void apply_scale_and_fonts(App& app, bool gl_ready) {
         style.ScaleAllSizes(app.ui_scale);
         app.applied_scale = app.ui_scale;
     }
+}
+
+// The theme: palette() follows at once, the style (scaled) from the next frame, the clear colour with it.
+void apply_theme(App& app, Theme t) {
+    set_theme(t);
+    theme_style(t, app.base_style);
+    app.applied_scale = 0;  // apply_scale_and_fonts restyles
+}
+
+void toggle_presenter(App& app) {
+    if (app.presenter.on) app.presenter.leave(app.window, app.ui_scale);
+    else app.presenter.enter(app.window, app.ui_scale);
+    app.force_layout = true;
 }
 
 void place(const Rect& r, ImGuiCond cond) {
@@ -266,32 +289,48 @@ void toggle_play(App& app);
 void open_entry(App& app, int index);
 void leave_lesson(App& app);
 
+// Keys mean what presenter.cpp's key table says in the window's context (a lesson or a free run, windowed
+// or presenting); the table is also the help.
 void handle_keys(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
+    const unsigned context = key_context(app.lesson_mode, app.presenter.on);
     for (const KeyEvent& k : app.keys) {
         const bool ctrl = (k.mods & GLFW_MOD_CONTROL) != 0;
-        if (ctrl) {
-            if (k.key == GLFW_KEY_EQUAL || k.key == GLFW_KEY_KP_ADD) set_scale(app, app.ui_scale * 1.1f + 0.001f);
-            else if (k.key == GLFW_KEY_MINUS || k.key == GLFW_KEY_KP_SUBTRACT) set_scale(app, app.ui_scale / 1.1f);
-            else if (k.key == GLFW_KEY_0 || k.key == GLFW_KEY_KP_0) set_scale(app, 1.0f);
-            else if (k.key == GLFW_KEY_R) app.controls.reset(app.run);
-            else if (k.key == GLFW_KEY_Q) app.quit = true;
-            continue;
-        }
-        if (io.WantTextInput) continue;  // typing in a field: keys belong to it
-        if (app.lesson_mode) {
-            // a presenter's clicker sends PageDown / PageUp: the same as the arrows
-            if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) lesson_forward(app, true);
-            else if (k.key == GLFW_KEY_LEFT || k.key == GLFW_KEY_PAGE_UP) lesson_back(app, true);
-            else if (k.key == GLFW_KEY_SPACE) toggle_play(app);
-            else if (k.key == GLFW_KEY_PERIOD) {
-                if (!app.player.busy(app.run)) app.run.post(CommandKind::StepOnce);
-            } else if (k.key == GLFW_KEY_L) app.show_list = !app.show_list;
-            continue;
-        }
-        if (k.key == GLFW_KEY_SPACE) ControlsPanel::toggle_play(app.run);
-        else if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PERIOD) {
-            if (!app.run.playing()) app.run.post(CommandKind::StepOnce);
+        if (!ctrl && io.WantTextInput) continue;  // typing in a field: keys belong to it
+        const KeyAction action = key_action(k.key, k.mods, context);
+        switch (action) {
+            case KeyAction::None: break;
+            case KeyAction::NextStep: lesson_forward(app, true); break;
+            case KeyAction::PrevStep: lesson_back(app, true); break;
+            case KeyAction::FirstStep:
+            case KeyAction::LastStep:
+                if (app.player.active()) {
+                    app.stepper_from_back = false;
+                    app.player.go_to(action == KeyAction::FirstStep ? 0 : app.player.step_count() - 1, app.run);
+                }
+                break;
+            case KeyAction::PlayPause: toggle_play(app); break;
+            case KeyAction::StepOnce:
+                if (app.lesson_mode ? !app.player.busy(app.run) : !app.run.playing()) app.run.post(CommandKind::StepOnce);
+                break;
+            case KeyAction::Reset: app.controls.reset(app.run); break;
+            case KeyAction::ToggleList: app.show_list = !app.show_list; break;
+            case KeyAction::TogglePresenter: toggle_presenter(app); break;
+            case KeyAction::Back:
+                if (app.show_keys) app.show_keys = false;
+                else if (app.presenter.on) toggle_presenter(app);
+                break;
+            case KeyAction::KeyHelp: app.show_keys = !app.show_keys; break;
+            case KeyAction::CycleTheme: apply_theme(app, next_theme(current_theme())); break;
+            case KeyAction::Larger: set_scale(app, app.ui_scale * 1.1f + 0.001f); break;
+            case KeyAction::Smaller: set_scale(app, app.ui_scale / 1.1f); break;
+            case KeyAction::NormalSize: {
+                int w = 0, h = 0;
+                glfwGetWindowSize(app.window, &w, &h);
+                set_scale(app, app.presenter.on ? presenter_scale(w, h) : 1.0f);
+                break;
+            }
+            case KeyAction::Quit: app.quit = true; break;
         }
     }
     app.keys.clear();
@@ -349,11 +388,20 @@ float draw_menu(App& app, double fps) {
             if (ImGui::MenuItem(label, nullptr, std::fabs(app.ui_scale - s) < 0.01f)) set_scale(app, s);
         }
         ImGui::Separator();
+        if (ImGui::BeginMenu("Theme")) {
+            for (int t = 0; t < kThemeCount; t++)
+                if (ImGui::MenuItem(theme_label((Theme)t), nullptr, current_theme() == (Theme)t)) apply_theme(app, (Theme)t);
+            ImGui::Separator();
+            ImGui::TextDisabled("T cycles the themes");
+            ImGui::EndMenu();
+        }
+        if (ImGui::MenuItem("Presenter mode", "F5")) toggle_presenter(app);
+        ImGui::Separator();
         if (ImGui::MenuItem("Reset layout")) app.force_layout = true;
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
-        if (ImGui::MenuItem("Keyboard")) app.show_keys = true;
+        if (ImGui::MenuItem("Keyboard", "? / F1")) app.show_keys = true;
         if (ImGui::MenuItem("About NoamLab")) app.show_about = true;
         ImGui::EndMenu();
     }
@@ -386,33 +434,8 @@ float draw_menu(App& app, double fps) {
 
 void draw_help_windows(App& app) {
     if (app.show_keys) {
-        ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-        if (ImGui::Begin("Keyboard", &app.show_keys, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
-            const char* free_rows[][2] = {{"Space", "train / pause"},     {"Right arrow", "one training step"},
-                                          {"Ctrl+R", "reset with the seed"}, {"Ctrl + / Ctrl -", "larger / smaller UI"},
-                                          {"Ctrl 0", "normal size"},       {"Ctrl+Q", "quit"}};
-            const char* lesson_rows[][2] = {{"Right / PageDown", "next (the forward-pass stepper first)"},
-                                            {"Left / PageUp", "previous (the stepper first)"},
-                                            {"Space", "train / pause"},
-                                            {".", "one training step"},
-                                            {"L", "show / hide the lesson list"},
-                                            {"Ctrl+R", "reset with the seed"},
-                                            {"Ctrl + / Ctrl -", "larger / smaller UI"},
-                                            {"Ctrl 0", "normal size"},
-                                            {"Ctrl+Q", "quit"}};
-            const int n_rows = app.lesson_mode ? IM_ARRAYSIZE(lesson_rows) : IM_ARRAYSIZE(free_rows);
-            if (ImGui::BeginTable("keys", 2)) {
-                for (int i = 0; i < n_rows; i++) {
-                    const char* const* r = app.lesson_mode ? lesson_rows[i] : free_rows[i];
-                    ImGui::TableNextColumn();
-                    ImGui::TextUnformatted(r[0]);
-                    ImGui::TableNextColumn();
-                    ImGui::TextDisabled("%s", r[1]);
-                }
-                ImGui::EndTable();
-            }
-        }
-        ImGui::End();
+        UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+        DrawKeyHelp(key_context(app.lesson_mode, app.presenter.on), app.presenter.on, &app.show_keys, ui);
     }
     if (app.show_about) {
         ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
@@ -610,28 +633,29 @@ void sync_step_panels(App& app) {
 // The lesson list (left, when shown), the step view, and the step's panels stacked on the right.
 void draw_lesson(App& app, float menu_h) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const LessonLayout L = lesson_layout(vp->Size.x, vp->Size.y, menu_h, app.ui_scale, app.show_list);
+    const bool list = app.show_list && !app.presenter.on;  // presenter mode: the narrative and the panels only
+    const LessonLayout L = lesson_layout(vp->Size.x, vp->Size.y, menu_h, app.ui_scale, list);
     UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
     // the tiles never overlap (the clear colour is their background) and the lesson places them
     ui.panel_flags = ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize;
     app.controls.busy = app.player.busy(app.run);
     app.controls.lr_scale = app.player.lr_scale;
 
-    if (app.show_list) {
+    if (list) {
         place(L.list, ImGuiCond_Always);
         const int clicked = app.lesson_list.Draw(app.library, app.open_key, ui, &app.show_list);
         if (clicked >= 0) open_entry(app, clicked);
     }
     if (!app.player.active()) {
         place(L.step, ImGuiCond_Always);
-        app.step_view.Draw(app.player, app.run, ui, app.show_list, false, false);
+        app.step_view.Draw(app.player, app.run, ui, list || app.presenter.on, false, false);
         return;
     }
     sync_step_panels(app);
     const int next_lesson = next_lesson_entry(app);
     place(L.step, ImGuiCond_Always);
     const LessonStepPanel::Actions act =
-        app.step_view.Draw(app.player, app.run, ui, app.show_list, stepper_shown(app), next_lesson >= 0);
+        app.step_view.Draw(app.player, app.run, ui, list || app.presenter.on, stepper_shown(app), next_lesson >= 0);
     if (act.show_list) app.show_list = true;
     if (act.toggle_play) app.player.toggle_play(app.run);
     if (act.prev) lesson_back(app, false);
@@ -695,6 +719,9 @@ const char* const kPhaseNames[] = {"idle", "pretraining", "settling", "training"
 nlohmann::json lesson_state(const App& app) {
     nlohmann::json j;
     j["mode"] = app.lesson_mode ? "lesson" : "free_run";
+    j["presenter"] = app.presenter.on;
+    j["theme"] = theme_name(current_theme());
+    j["key_help"] = app.show_keys;
     if (app.lesson_mode && app.player.active()) {
         const LessonPlayer& p = app.player;
         const Lesson& l = p.lesson();
@@ -976,9 +1003,13 @@ int run_loop(App& app) {
         }
 
         app.regions.clear();
-        const float menu_h = draw_menu(app, fps);
+        const float menu_h = app.presenter.on ? 0.0f : draw_menu(app, fps);
         if (app.lesson_mode) draw_lesson(app, menu_h);
         else draw_panels(app, menu_h);
+        if (app.presenter.on && !app.show_keys) {
+            UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+            app.presenter.DrawHint(ui);
+        }
         draw_help_windows(app);
         write_state_if_changed(app, last);
 
@@ -1145,7 +1176,9 @@ int gui_main(const std::vector<std::string>& args) {
         io.IniFilename = app.ini_path.empty() ? nullptr : app.ini_path.c_str();
         if (io.IniFilename) ImGui::LoadIniSettingsFromDisk(io.IniFilename);  // now, so the scale is known at once
     }
-    dark_theme(app.base_style);
+    Theme theme = Theme::Dark;
+    if (!parse_theme(app.opt.theme, theme)) parse_theme(app.saved_theme, theme);  // --theme, else remembered
+    apply_theme(app, theme);
     float content_scale = 1.0f, unused = 1.0f;
     glfwGetWindowContentScale(app.window, &content_scale, &unused);
     // the scale: --scale, else the one saved last time, else what fits: the layout is designed at 1280x800,
@@ -1166,6 +1199,11 @@ int gui_main(const std::vector<std::string>& args) {
         glfwDestroyWindow(app.window);
         glfwTerminate();
         return 1;
+    }
+
+    if (app.opt.presenter) {
+        if (app.opt.scale > 0) app.presenter.scale = app.opt.scale;  // --scale with --presenter: the presenter's
+        toggle_presenter(app);
     }
 
     // ---- the run: the lesson's (its first step, or --lesson-step), or the config's

@@ -57,13 +57,13 @@ int BarChart(const char* id, const std::vector<std::string>& labels, const std::
             const float w = std::max(0.0f, (x1 - x0) * std::min(1.0f, values[i] / vmax));
             const bool hov = item_hovered && mp.y >= cy - row_h * 0.5f && mp.y < cy + row_h * 0.5f;
             if (hov) hovered = i;
-            dl->AddRectFilled(ImVec2(x0, cy - bar_h * 0.5f), ImVec2(x1, cy + bar_h * 0.5f), IM_COL32(255, 255, 255, 10), 2);
+            dl->AddRectFilled(ImVec2(x0, cy - bar_h * 0.5f), ImVec2(x1, cy + bar_h * 0.5f), with_alpha(pal.faint, 12), 2);
             ImU32 c = color(i);
             if (hov) c = (c & 0x00FFFFFF) | 0xFF000000;
             dl->AddRectFilled(ImVec2(x0, cy - bar_h * 0.5f), ImVec2(x0 + w, cy + bar_h * 0.5f), c, 2);
             const ImVec2 ts = font->CalcTextSizeA(fs, 1e9f, 0, labels[i].c_str());
             dl->PushClipRect(ImVec2(p0.x, cy - row_h), ImVec2(x0 - 4, cy + row_h), true);
-            dl->AddText(font, fs, ImVec2(x0 - 8 - std::min(ts.x, label_w), cy - fs * 0.5f), hov ? IM_COL32_WHITE : pal.axis_text,
+            dl->AddText(font, fs, ImVec2(x0 - 8 - std::min(ts.x, label_w), cy - fs * 0.5f), hov ? pal.text : pal.axis_text,
                         labels[i].c_str());
             dl->PopClipRect();
             if (opt.value_labels)

@@ -79,6 +79,23 @@ Rgb series_color(int i) {
     return {c[0], c[1], c[2]};
 }
 
+Rgb series_color(int i, bool light_background) {
+    if (!light_background) return series_color(i);
+    const int k = ((i % 7) + 7) % 7;
+    if (k == 4) return {0, 0, 0};           // yellow on white: Okabe-Ito's black instead
+    if (k == 0) return series_color(5);     // the darker blue first
+    if (k == 5) return series_color(0);
+    return series_color(k);
+}
+
+const char* colormap_name(ColorScale scale) { return scale == ColorScale::Diverging ? "RdBu" : "viridis"; }
+
+const char* colormap_description(ColorScale scale) {
+    return scale == ColorScale::Diverging
+               ? "diverging blue - grey - red (ColorBrewer RdBu): blue negative, red positive; colour-blind safe"
+               : "viridis: dark purple (low) - teal - yellow (high); colour-blind safe, brightness rises with the value";
+}
+
 uint32_t pack_rgba(Rgb c, float alpha) {
     auto byte = [](float x) { return (uint32_t)std::lround(clamp01(x) * 255.0f); };
     return byte(c.r) | (byte(c.g) << 8) | (byte(c.b) << 16) | (byte(alpha) << 24);

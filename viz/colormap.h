@@ -32,6 +32,14 @@ Rgb contrast_text(Rgb c);
 
 // Okabe & Ito's categorical palette (colour-blind safe), cycled; tuned for a dark background.
 Rgb series_color(int i);
+// The same palette for a light background when light_background: blue and sky blue trade places (sky blue
+// is faint on white) and yellow becomes Okabe-Ito's black; otherwise series_color(i).
+Rgb series_color(int i, bool light_background);
+
+// The name a heatmap legend shows over its bar ("viridis", "RdBu"), and a sentence saying what the map is
+// (the legend's tooltip).
+const char* colormap_name(ColorScale scale);
+const char* colormap_description(ColorScale scale);
 
 // Packs into Dear ImGui's ImU32 layout (IM_COL32: R in the low byte, A in the high byte).
 uint32_t pack_rgba(Rgb c, float alpha = 1.0f);

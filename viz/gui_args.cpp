@@ -8,6 +8,8 @@
 
 #include <GLFW/glfw3.h>  // key codes only: parsing never touches the display
 
+#include "theme.h"
+
 namespace noam::viz {
 
 const char* gui_usage() {
@@ -23,6 +25,10 @@ const char* gui_usage() {
            "  --size WxH           window size in pixels (default 1280x800)\n"
            "  --lesson-step N      open the lesson at step N (the settings of the steps before it apply)\n"
            "  --lessons DIR        the folder of lessons to list (default: lessons/ of the source tree)\n"
+           "  --presenter          presenter mode: full screen, large type, only the lesson's narrative and\n"
+           "                       panels, everything on keys (F5 toggles it, Escape leaves, ? lists the keys)\n"
+           "  --theme T            dark, light or contrast (high contrast: black, white, yellow; T cycles them\n"
+           "                       in the window; the choice is remembered)\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -37,9 +43,10 @@ const char* gui_usage() {
            "  --help               this text\n"
            "\n"
            "Keys in a lesson: Right / Left next / previous step (through the forward-pass stepper first when\n"
-           "it is shown; PageDown / PageUp too), Space play/pause, Period one training step, L the lesson list.\n"
-           "Free run: Space play/pause, Right arrow step once. Both: Ctrl+R reset, Ctrl + / Ctrl - / Ctrl 0 UI\n"
-           "scale, Ctrl+Q quit.\n";
+           "it is shown; PageDown / PageUp too), Home / End first / last step, Space play/pause, Period one\n"
+           "training step, L the lesson list. Free run: Space play/pause, Right arrow step once. Both: Ctrl+R\n"
+           "reset (R alone in presenter mode), F5 presenter mode, ? or F1 the keys, T the theme, Ctrl + /\n"
+           "Ctrl - / Ctrl 0 UI scale, Ctrl+Q quit.\n";
 }
 
 namespace {
@@ -86,7 +93,8 @@ int key_code(const std::string& name) {
                   {"home", GLFW_KEY_HOME},       {"end", GLFW_KEY_END},         {"pageup", GLFW_KEY_PAGE_UP},
                   {"pagedown", GLFW_KEY_PAGE_DOWN}, {"period", GLFW_KEY_PERIOD}, {".", GLFW_KEY_PERIOD},
                   {"comma", GLFW_KEY_COMMA},     {"plus", GLFW_KEY_EQUAL},      {"equal", GLFW_KEY_EQUAL},
-                  {"minus", GLFW_KEY_MINUS}};
+                  {"minus", GLFW_KEY_MINUS},     {"slash", GLFW_KEY_SLASH},     {"?", GLFW_KEY_SLASH},
+                  {"/", GLFW_KEY_SLASH}};
     const std::string n = lower(name);
     for (const auto& k : kNames)
         if (n == k.name) return k.key;
@@ -204,6 +212,13 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a folder");
             out.lessons_dir = v;
+        } else if (a == "--presenter") {
+            out.presenter = true;
+        } else if (a == "--theme") {
+            if (!value(v)) return false;
+            Theme t;
+            if (!parse_theme(v, t)) return bad_value(a, v, "dark, light or contrast");
+            out.theme = v;
         } else if (a == "--state-out") {
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");

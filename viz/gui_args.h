@@ -29,6 +29,8 @@ struct GuiOptions {
     int lesson_step = 0;          // --lesson-step N: open the lesson at step N (1-based; 0: the first)
     std::vector<KeyPress> keys;   // --keys "Right,Right,space": pressed one per frame from the third frame
     std::string state_out;        // --state-out F: the lesson player's state, JSON, rewritten when it changes
+    bool presenter = false;       // --presenter: open in presenter mode (full screen, large type; F5 leaves)
+    std::string theme;            // --theme dark|light|contrast (empty: the remembered one, else dark)
     std::string lessons_dir;      // --lessons DIR: the folder the lesson list shows (default: the source tree's lessons/)
     bool help = false;
 };
@@ -39,7 +41,7 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
 
 // Parses a --keys list: names separated by commas, each a key with optional modifiers ("Ctrl+R"). Names
 // (case-insensitive): Left Right Up Down Space Enter Escape Tab Home End PageUp PageDown Period Comma
-// F1..F12, a letter or a digit; an empty name is a frame without a key. False with a one-line error.
+// Slash (or ?), F1..F12, a letter or a digit; an empty name is a frame without a key. False with a one-line error.
 bool parse_key_list(const std::string& list, std::vector<KeyPress>& out, std::string& error);
 
 // Whether the run trains from the first frame: --play, or an interactive window (no --frames) not --paused.

@@ -37,14 +37,14 @@ HeatmapResult Heatmap::Draw(const char* id, const float* values, int rows, int c
         row_label_w = std::min(row_label_w, fs * 4) + fs * 0.5f;
     }
     if (opt.col_labels && !opt.col_labels->empty()) col_label_h = fs + 4;
-    const float legend_w = opt.legend ? fs * 3.6f : 0;
+    const float legend_w = opt.legend ? fs * 4.0f : 0;
     const HeatmapLayout L = heatmap_layout({p0.x, p0.y, size.x, size.y}, rows, cols, row_label_w, col_label_h,
                                            legend_w, opt.square);
     res.map = L.map;
 
     // ---- texture: re-upload only when the values or the colouring change
     if (version != version_ || opt.lo != lo_ || opt.hi != hi_ || opt.gamma != gamma_ || opt.scale != scale_ ||
-        opt.mask_upper != mask_ || !tex_.valid() || tex_.width() != cols || tex_.height() != rows) {
+        opt.mask_upper != mask_ || pal.masked != masked_color_ || !tex_.valid() || tex_.width() != cols || tex_.height() != rows) {
         pixels_.resize((size_t)rows * cols);
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++) {
@@ -60,6 +60,7 @@ HeatmapResult Heatmap::Draw(const char* id, const float* values, int rows, int c
         gamma_ = opt.gamma;
         scale_ = opt.scale;
         mask_ = opt.mask_upper;
+        masked_color_ = pal.masked;
     }
     const ImVec2 m0(L.map.x, L.map.y), m1(L.map.right(), L.map.bottom());
     dl->AddImage(tex_.id(), m0, m1);
@@ -103,9 +104,9 @@ HeatmapResult Heatmap::Draw(const char* id, const float* values, int rows, int c
             res.col = c;
             res.clicked = item_clicked;
             const float y = L.map.y + r * L.cell_h;
-            dl->AddRect(ImVec2(L.map.x, y), ImVec2(L.map.right(), y + L.cell_h), IM_COL32(255, 255, 255, 90));
+            dl->AddRect(ImVec2(L.map.x, y), ImVec2(L.map.right(), y + L.cell_h), with_alpha(pal.hover, 90));
             const float x = L.map.x + c * L.cell_w;
-            dl->AddRect(ImVec2(x - 1, y - 1), ImVec2(x + L.cell_w + 1, y + L.cell_h + 1), IM_COL32(255, 255, 255, 255), 0,
+            dl->AddRect(ImVec2(x - 1, y - 1), ImVec2(x + L.cell_w + 1, y + L.cell_h + 1), pal.hover, 0,
                         0, 1.5f);
             if (opt.tooltip) {
                 const float v = values[(size_t)r * cols + c];
@@ -132,6 +133,15 @@ HeatmapResult Heatmap::Draw(const char* id, const float* values, int rows, int c
 
 void DrawColorLegend(ImDrawList* dl, Rect r, ColorScale scale, float lo, float hi, float gamma) {
     const Palette& pal = palette();
+    // which map: its name over the bar, what it is in the tooltip
+    ImFont* name_font = ImGui::GetFont();
+    const float name_fs = ImGui::GetFontSize() * 0.8f;
+    dl->AddText(name_font, name_fs, ImVec2(r.x, r.y), pal.text_dim, colormap_name(scale));
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom())))
+        ImGui::SetTooltip("%s", colormap_description(scale));
+    const float name_h = name_fs * 1.3f;
+    r.y += name_h;
+    r.h = std::max(8.0f, r.h - name_h);
     const float bar_w = std::min(12.0f, r.w * 0.3f);
     const int n = 48;
     for (int i = 0; i < n; i++) {

@@ -56,10 +56,12 @@ private:
     float lo_ = 0, hi_ = 0, gamma_ = 0;
     ColorScale scale_ = ColorScale::Sequential;
     bool mask_ = false;
+    uint32_t masked_color_ = 0;         // the theme's colour for masked cells when uploaded
     std::vector<uint32_t> pixels_;
 };
 
-// The colour bar of a heatmap: the map from lo (bottom) to hi (top) with three labelled ticks.
+// The colour bar of a heatmap: the map's name on top ("viridis", "RdBu"; hover: what it is), then the map from
+// lo (bottom) to hi (top) with three labelled ticks.
 void DrawColorLegend(ImDrawList* dl, Rect r, ColorScale scale, float lo, float hi, float gamma);
 
 }  // namespace noam::viz

@@ -117,7 +117,7 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
     dl->PushClipRect(ImVec2(cv.x, cv.y), ImVec2(cv.right(), cv.bottom()), true);
     if (std::isfinite(opt.ref_y)) {
         const float y = ay.to_px(opt.ref_y);
-        dashed_hline(dl, cv.x, cv.right(), y, IM_COL32(200, 200, 210, 140), 5.0f);
+        dashed_hline(dl, cv.x, cv.right(), y, pal.reference, 5.0f);
         if (opt.ref_label) dl->AddText(font, sfs, ImVec2(cv.x + 6, y - sfs - 2), pal.text_dim, opt.ref_label);
     }
     for (const PlotSeries& s : series) {
@@ -128,19 +128,21 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
             if (!std::isfinite(dy_[i])) continue;
             pts_.push_back(ImVec2(ax.to_px(dx_[i]), ay.to_px(dy_[i])));
         }
-        if (pts_.size() >= 2 && s.thickness > 0) dl->AddPolyline(pts_.data(), (int)pts_.size(), s.color, 0, s.thickness);
+        // the high-contrast theme draws every line thicker (pal.line_scale)
+        const float thick = s.thickness * pal.line_scale;
+        if (pts_.size() >= 2 && s.thickness > 0) dl->AddPolyline(pts_.data(), (int)pts_.size(), s.color, 0, thick);
         if (s.markers || pts_.size() == 1) {
-            const float r = s.thickness > 0 ? std::max(2.0f, s.thickness * 1.3f) : 2.5f;
+            const float r = (s.thickness > 0 ? std::max(2.0f, thick * 1.3f) : 2.5f) * std::sqrt(pal.line_scale);
             for (const ImVec2& p : pts_) dl->AddCircleFilled(p, r, s.color, 10);
         }
     }
     if (std::isfinite(opt.mark_x) && opt.mark_x >= xlo && opt.mark_x <= xhi) {
         const float x = ax.to_px(opt.mark_x);
-        dl->AddLine(ImVec2(x, cv.y), ImVec2(x, cv.bottom()), IM_COL32(240, 190, 80, 200), 1.5f);
+        dl->AddLine(ImVec2(x, cv.y), ImVec2(x, cv.bottom()), with_alpha(pal.warn, 200), 1.5f * pal.line_scale);
         if (opt.mark_label) {
             const ImVec2 ts = font->CalcTextSizeA(sfs, 1e9f, 0, opt.mark_label);
             const float tx = x + 4 + ts.x <= cv.right() - 2 ? x + 4 : x - 4 - ts.x;  // flips left near the right edge
-            dl->AddText(font, sfs, ImVec2(tx, cv.y + 4), IM_COL32(240, 190, 80, 255), opt.mark_label);
+            dl->AddText(font, sfs, ImVec2(tx, cv.y + 4), pal.warn, opt.mark_label);
         }
     }
     dl->PopClipRect();
@@ -158,15 +160,15 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
             const float line_h = sfs + 4, sw = sfs * 1.4f;
             const ImVec2 b1(cv.right() - 6, cv.y + 6);
             const ImVec2 b0(b1.x - (w + sw + 18), b1.y);
-            dl->AddRectFilled(b0, ImVec2(b1.x, b0.y + rows * line_h + 8), IM_COL32(22, 25, 31, 215), 4.0f);
+            dl->AddRectFilled(b0, ImVec2(b1.x, b0.y + rows * line_h + 8), pal.legend_bg, 4.0f);
             res.legend = {b0.x, b0.y, b1.x - b0.x, rows * line_h + 8};
             float y = b0.y + 4;
             for (const PlotSeries& s : series) {
                 if (!s.legend) continue;
                 const float cy = y + line_h * 0.5f;
-                if (s.thickness > 0) dl->AddLine(ImVec2(b0.x + 6, cy), ImVec2(b0.x + 6 + sw, cy), s.color, std::max(2.0f, s.thickness));
+                if (s.thickness > 0) dl->AddLine(ImVec2(b0.x + 6, cy), ImVec2(b0.x + 6 + sw, cy), s.color, std::max(2.0f, s.thickness * pal.line_scale));
                 if (s.markers) dl->AddCircleFilled(ImVec2(b0.x + 6 + sw * 0.5f, cy), s.thickness > 0 ? 3.0f : 3.5f, s.color);
-                dl->AddText(font, sfs, ImVec2(b0.x + 12 + sw, y + 2), IM_COL32(220, 224, 232, 255), s.label.c_str());
+                dl->AddText(font, sfs, ImVec2(b0.x + 12 + sw, y + 2), pal.text, s.label.c_str());
                 y += line_h;
             }
         }
@@ -177,7 +179,7 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
     if (item_hovered && cv.contains(mp.x, mp.y)) {
         res.hovered = true;
         res.hover_x = ax.from_px(mp.x);
-        dl->AddLine(ImVec2(mp.x, cv.y), ImVec2(mp.x, cv.bottom()), IM_COL32(255, 255, 255, 70));
+        dl->AddLine(ImVec2(mp.x, cv.y), ImVec2(mp.x, cv.bottom()), with_alpha(pal.hover, 70));
         ImGui::BeginTooltip();
         bool header = false;
         for (const PlotSeries& s : series) {

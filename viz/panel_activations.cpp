@@ -65,7 +65,7 @@ void ActivationsPanel::Draw(RunView& run, UiContext& ui) {
     std::vector<PlotSeries> vs, gs;
     for (size_t s = 0; s < shown.size(); s++) {
         const bool mine = has_run && shown[s] == run_kind;
-        const ImU32 col = pack_rgba(series_color((int)s));
+        const ImU32 col = plot_color((int)s);
         const std::string& label = mine ? labels[s] + " ← this run" : labels[s];
         if (ui.regions) ui.regions->colors[std::string("activations_") + to_string(shown[s])] = col;
         vs.push_back({label, z.data(), value[s].data(), (size_t)kPoints, col, mine ? 3.5f : 2.0f, false, true, true});

@@ -110,7 +110,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
                 if (l == focus_layer && h == focus_head)
                     dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(z.x + 2, z.y + 2), pal.accent, 3.0f, 0, 2.5f);
                 else if (hov)
-                    dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), IM_COL32(255, 255, 255, 160), 2.0f, 0, 1.5f);
+                    dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), with_alpha(pal.hover, 160), 2.0f, 0, 1.5f);
                 if (hov) ImGui::SetTooltip("layer %d, head %d: click to enlarge", l + 1, h + 1);
                 ImGui::PopID();
             }

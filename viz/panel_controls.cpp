@@ -24,7 +24,7 @@ void stat_card(const char* caption, const std::string& value, ImU32 value_col, f
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float h = big->FontSize + small->FontSize + 14;
-    dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), IM_COL32(40, 45, 55, 255), 6.0f);
+    dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), 6.0f);
     dl->AddText(big, big->FontSize, ImVec2(p.x + 10, p.y + 5), value_col, value.c_str());
     dl->AddText(small, small->FontSize, ImVec2(p.x + 10, p.y + 8 + big->FontSize), palette().text_dim, caption);
     ImGui::Dummy(ImVec2(width, h));
@@ -67,9 +67,7 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
     const bool playing = on_toggle_play ? busy : s.playing;
     const bool finished = run.finished() && !on_toggle_play;  // a lesson trains past the config's step count
     const float bh = ImGui::GetFrameHeight() * 1.35f;
-    ImGui::PushStyleColor(ImGuiCol_Button, playing ? ImVec4(0.55f, 0.33f, 0.18f, 1) : ImVec4(0.18f, 0.42f, 0.78f, 1));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, playing ? ImVec4(0.65f, 0.40f, 0.22f, 1) : ImVec4(0.24f, 0.50f, 0.88f, 1));
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, playing ? ImVec4(0.72f, 0.45f, 0.25f, 1) : ImVec4(0.30f, 0.56f, 0.95f, 1));
+    push_action_button(playing);
     ImGui::BeginDisabled(finished || !s.error.empty());
     const float play_w = std::floor(w * 0.42f);
     if (ImGui::Button(playing ? "■  Pause" : "▶  Train", ImVec2(play_w, bh))) {
@@ -77,7 +75,7 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
         else toggle_play(run);
     }
     ImGui::EndDisabled();
-    ImGui::PopStyleColor(3);
+    ImGui::PopStyleColor(kActionButtonColors);
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Space");
     ImGui::SameLine();
     ImGui::BeginDisabled(playing || finished || !s.error.empty());
@@ -113,11 +111,11 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
     const bool has = !run.history.empty();
     const StepRecord* last = has ? &run.history.back() : nullptr;
     std::snprintf(buf, sizeof buf, has ? "%.3f" : "–", has ? last->loss : 0.0f);
-    stat_card("train loss", buf, pack_rgba(series_color(0)), card_w, ui.fonts->heading, ui.fonts->small);
+    stat_card("train loss", buf, plot_color(0), card_w, ui.fonts->heading, ui.fonts->small);
     ImGui::SameLine();
     const bool has_val = !run.val_loss.empty();
     std::snprintf(buf, sizeof buf, has_val ? "%.3f" : "–", has_val ? run.val_loss.back() : 0.0f);
-    stat_card("val loss", buf, pack_rgba(series_color(1)), card_w, ui.fonts->heading, ui.fonts->small);
+    stat_card("val loss", buf, plot_color(1), card_w, ui.fonts->heading, ui.fonts->small);
     ImGui::SameLine();
     const float acc = has_val ? run.val_accuracy.back() : (has ? last->accuracy : 0.0f);
     std::snprintf(buf, sizeof buf, (has || has_val) ? "%.0f%%" : "–", 100.0f * acc);

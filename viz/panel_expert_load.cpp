@@ -16,8 +16,9 @@ namespace {
 
 const ImU32 kDroppedColor = IM_COL32(230, 75, 60, 255);
 
-ImU32 lighter(ImU32 c) {  // the run's colour mixed half-way to white: further choices
+ImU32 lighter(ImU32 c) {  // the run's colour mixed half-way to white (to black on a light theme): further choices
     const ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+    if (palette().light_background) return ImGui::ColorConvertFloat4ToU32(ImVec4(0.5f * v.x, 0.5f * v.y, 0.5f * v.z, 1.0f));
     return ImGui::ColorConvertFloat4ToU32(ImVec4(0.5f + 0.5f * v.x, 0.5f + 0.5f * v.y, 0.5f + 0.5f * v.z, 1.0f));
 }
 

@@ -79,7 +79,7 @@ void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
     const float w = s.ffn_gated ? (avail.x - gap) / 2 : avail.x;
     const std::string gate_label = s.ffn_gated ? "gate act(x·W)" : "act(x·W1)";
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    HistogramPlot("gate", gate, ImVec2(w, avail.y), pack_rgba(series_color(0), 0.9f), gate_label.c_str());
+    HistogramPlot("gate", gate, ImVec2(w, avail.y), plot_color(0, 0.9f), gate_label.c_str());
     if (ui.regions) ui.regions->record("ffn_gate_hist", {p0.x, p0.y, w, avail.y});
     if (s.ffn_gated) {
         ImGui::SameLine(0, gap);
@@ -87,7 +87,7 @@ void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
         const double prod_zero = (double)product.zeros / std::max<size_t>(1, product.total);
         char label[96];
         std::snprintf(label, sizeof label, "product act(x·W)·(x·V)   (%.1f%% zeros)", 100.0 * prod_zero);
-        HistogramPlot("product", product, ImVec2(w, avail.y), pack_rgba(series_color(1), 0.9f), label);
+        HistogramPlot("product", product, ImVec2(w, avail.y), plot_color(1, 0.9f), label);
         if (ui.regions) ui.regions->record("ffn_product_hist", {p1.x, p1.y, w, avail.y});
     }
     ImGui::End();

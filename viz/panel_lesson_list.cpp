@@ -103,7 +103,7 @@ int LessonListPanel::Draw(const LessonLibrary& library, const std::string& open_
             dl->AddText(small, small->FontSize, ImVec2(x0 + num_w, my), pal.text_dim, meta);
             // progress: steps seen / steps
             const float by = my + meta_h + st.ItemSpacing.y * 0.5f, bw = text_w;
-            dl->AddRectFilled(ImVec2(x0 + num_w, by), ImVec2(x0 + num_w + bw, by + bar_h), IM_COL32(255, 255, 255, 25), bar_h);
+            dl->AddRectFilled(ImVec2(x0 + num_w, by), ImVec2(x0 + num_w + bw, by + bar_h), with_alpha(palette().faint, 28), bar_h);
             if (seen > 0)
                 dl->AddRectFilled(ImVec2(x0 + num_w, by), ImVec2(x0 + num_w + bw * seen / std::max(1, total), by + bar_h),
                                   seen >= total ? pal.ok : pal.accent, bar_h);

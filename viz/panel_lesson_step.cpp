@@ -34,7 +34,6 @@ std::string knob_value_label(const nlohmann::json& v) {
 
 namespace {
 
-const ImVec4 kTitleBlue(150 / 255.f, 196 / 255.f, 1.0f, 1.0f);
 
 ImVec4 col4(uint32_t c) { return ImGui::ColorConvertU32ToFloat4(c); }
 
@@ -48,10 +47,10 @@ void tick_box(ImDrawList* dl, ImVec2 p, float size, bool ticked, bool failed) {
         const float t = std::max(2.0f, size * 0.12f);
         const ImVec2 a(p.x + size * 0.22f, p.y + size * 0.52f), b(p.x + size * 0.42f, p.y + size * 0.72f),
             c(p.x + size * 0.78f, p.y + size * 0.28f);
-        dl->AddLine(a, b, IM_COL32(20, 30, 24, 255), t);
-        dl->AddLine(b, c, IM_COL32(20, 30, 24, 255), t);
+        dl->AddLine(a, b, pal.plot_bg, t);  // the tick in the background's colour: dark on dark, light on light
+        dl->AddLine(b, c, pal.plot_bg, t);
     } else {
-        dl->AddRect(p, z, failed ? pal.text_dim : IM_COL32(200, 206, 216, 255), r, 0, std::max(1.5f, size * 0.08f));
+        dl->AddRect(p, z, failed ? pal.text_dim : pal.axis_text, r, 0, std::max(1.5f, size * 0.08f));
         if (failed) {  // the budget passed without it: a small grey cross
             const float m = size * 0.3f, t = std::max(1.5f, size * 0.08f);
             dl->AddLine(ImVec2(p.x + m, p.y + m), ImVec2(z.x - m, z.y - m), pal.text_dim, t);
@@ -63,7 +62,7 @@ void tick_box(ImDrawList* dl, ImVec2 p, float size, bool ticked, bool failed) {
 // A red box with a heading and a wrapped message (hot-reload errors, a refused setting).
 void error_box(const char* heading, const std::string& message, UiContext& ui) {
     const Palette& pal = palette();
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.36f, 0.12f, 0.12f, 0.85f));
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, pal.error_bg);
     ImGui::PushStyleColor(ImGuiCol_Border, col4(pal.error));
     const float w = ImGui::GetContentRegionAvail().x;
     const ImGuiStyle& st = ImGui::GetStyle();
@@ -217,13 +216,12 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
                     }
                     ImGui::PushID((int)c);
                     if (on) {
-                        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.18f, 0.42f, 0.78f, 1));
-                        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.24f, 0.50f, 0.88f, 1));
+                        push_action_button(false);
                     }
                     if (ImGui::Button(text.c_str(), ImVec2(bw, 0)) && !on)
                         request(player, run, {{{k.setting, k.choices[c]}}, "/steps/" + std::to_string(player.index()) + "/knobs/" + std::to_string(ki),
                                               label + " = " + text, (int)ki});
-                    if (on) ImGui::PopStyleColor(2);
+                    if (on) ImGui::PopStyleColor(kActionButtonColors);
                     ImGui::PopID();
                 }
             } else {
@@ -300,7 +298,7 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
     // ---- the confirmation, inline
     if (pending) {
         ImGui::Spacing();
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.30f, 0.25f, 0.10f, 0.9f));
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, pal.warn_bg);
         ImGui::PushStyleColor(ImGuiCol_Border, col4(pal.warn));
         const float w = ImGui::GetContentRegionAvail().x;
         const std::string q = "Set " + pending->what + ". This restarts the run from its seed. Restart?";
@@ -418,7 +416,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
         const float x0 = ImGui::GetCursorPosX(), w = ImGui::GetContentRegionAvail().x;
         const float y0 = ImGui::GetCursorPosY();
         ImGui::PushFont(ui.fonts->title);
-        ImGui::PushStyleColor(ImGuiCol_Text, kTitleBlue);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.title);
         ImGui::PushTextWrapPos(x0 + w - cw - st.ItemSpacing.x * 3);
         ImGui::TextUnformatted(step.title.c_str());
         ImGui::PopTextWrapPos();
@@ -439,8 +437,8 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
         for (int i = 0; i < n; i++) {
             const ImVec2 c(d0.x + i * 3 * dot + dot, d0.y);
             if (i == player.index()) dl->AddCircleFilled(c, dot, pal.accent);
-            else if (i < player.index()) dl->AddCircleFilled(c, dot * 0.8f, IM_COL32(150, 160, 176, 255));
-            else dl->AddCircle(c, dot * 0.8f, IM_COL32(150, 160, 176, 255), 0, 1.2f);
+            else if (i < player.index()) dl->AddCircleFilled(c, dot * 0.8f, pal.text_dim);
+            else dl->AddCircle(c, dot * 0.8f, pal.text_dim, 0, 1.2f);
         }
         ImGui::SetCursorPosY(std::max(y1, ImGui::GetCursorPosY() + dot * 2));
     }
@@ -472,7 +470,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
                 const float pad = ImGui::GetFontSize() * 0.45f;
                 ImGui::GetWindowDrawList()->AddRectFilled(a, ImVec2(a.x + w, a.y + ts.y + pad * 2), pal.accent_soft, 6.0f);
                 ImGui::SetCursorScreenPos(ImVec2(a.x + std::max(pad, (w - ts.x) * 0.5f), a.y + pad));
-                ImGui::PushStyleColor(ImGuiCol_Text, kTitleBlue);
+                ImGui::PushStyleColor(ImGuiCol_Text, pal.title);
                 ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - pad * 2);
                 ImGui::TextUnformatted(p.c_str());
                 ImGui::PopTextWrapPos();
@@ -511,7 +509,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
         const float h = std::max(4.0f, ImGui::GetFontSize() * 0.3f);
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImDrawList* dl = ImGui::GetWindowDrawList();
-        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(255, 255, 255, 20), h);
+        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), pal.faint, h);
         if (prog > 0) dl->AddRectFilled(p, ImVec2(p.x + w * prog, p.y + h), player.phase() == StepPhase::Done ? pal.ok : pal.accent, h);
         ImGui::Dummy(ImVec2(w, h));
     }
@@ -525,10 +523,9 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     if (ImGui::Button("◀ Previous", ImVec2(bw, bh))) act.prev = true;
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::PushStyleColor(ImGuiCol_Button, busy ? ImVec4(0.55f, 0.33f, 0.18f, 1) : ImVec4(0.18f, 0.42f, 0.78f, 1));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, busy ? ImVec4(0.65f, 0.40f, 0.22f, 1) : ImVec4(0.24f, 0.50f, 0.88f, 1));
+    push_action_button(busy);
     if (ImGui::Button(play_label, ImVec2(bw, bh))) act.toggle_play = true;
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor(kActionButtonColors);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
     ImGui::SameLine();
     ImGui::BeginDisabled(last && !has_next_lesson);

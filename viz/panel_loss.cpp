@@ -40,9 +40,9 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
         smoothed_history_ = run.history_version;
     }
 
-    const ImU32 train_col = pack_rgba(series_color(0));
-    const ImU32 val_col = pack_rgba(series_color(1));
-    const ImU32 acc_col = pack_rgba(series_color(2));
+    const ImU32 train_col = plot_color(0);
+    const ImU32 val_col = plot_color(1);
+    const ImU32 acc_col = plot_color(2);
     std::vector<PlotSeries> series;
     const bool comparing = set && set->comparing();
     if (comparing) {
@@ -78,7 +78,7 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
             if (!v.valid() || !v.config().model.moe.enabled()) continue;
             aux_[i].resize(v.history.size());
             for (size_t k = 0; k < v.history.size(); k++) aux_[i][k] = v.history[k].moe_aux_loss;
-            const ImU32 col = comparing ? set->color(i) : pack_rgba(series_color(4));
+            const ImU32 col = comparing ? set->color(i) : plot_color(4);
             const std::string name = comparing ? set->label(i) + " MoE aux loss" : "MoE aux loss";
             series.push_back({name, v.steps.data(), aux_[i].data(), std::min(aux_[i].size(), v.steps.size()), (col & 0x00FFFFFF) | 0xC0000000, 1.0f, false, !comparing, true});
         }
@@ -117,7 +117,7 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
         ImGui::End();
         return;
     }
-    std::vector<PlotSeries> lr{{"learning rate", run.steps.data(), run.lr.data(), run.lr.size(), pack_rgba(series_color(3)), 2.0f, false, false, true}};
+    std::vector<PlotSeries> lr{{"learning rate", run.steps.data(), run.lr.data(), run.lr.size(), plot_color(3), 2.0f, false, false, true}};
     if (comparing) {
         lr.clear();
         for (size_t i = 0; i < set->size(); i++) {

@@ -63,8 +63,8 @@ void SchedulePanel::Draw(RunView& run, UiContext& ui, const RunConfig* preview_c
     std::snprintf(buf, sizeof buf, "%s   ·   peak %.2e at step %d   ·   now %.2e", kind, now.peak, now.peak_step, lr_now);
     ImGui::TextUnformatted(buf);
 
-    const ImU32 sched_col = pack_rgba(series_color(3));
-    const ImU32 used_col = pack_rgba(series_color(0));
+    const ImU32 sched_col = plot_color(3);
+    const ImU32 used_col = plot_color(0);
     std::vector<PlotSeries> series;
     series.push_back({"schedule", now.x.data(), now.y.data(), now.x.size(), sched_col, 2.5f, false, true, true});
     if (!run.lr.empty())

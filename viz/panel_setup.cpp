@@ -201,10 +201,10 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- footer: apply / revert, and one message (three lines, scrolls if longer)
     const float revert_w = ImGui::CalcTextSize("Revert").x + st.FramePadding.x * 2;
-    ImGui::PushStyleColor(ImGuiCol_Button, changed ? ImVec4(0.18f, 0.42f, 0.78f, 1) : ImGui::GetStyleColorVec4(ImGuiCol_Button));
+    if (changed) push_action_button(false);
     if (ImGui::Button("Apply (resets the run)", ImVec2(ImGui::GetContentRegionAvail().x - revert_w - st.ItemSpacing.x, fh * 1.2f)))
         apply(run);
-    ImGui::PopStyleColor();
+    if (changed) ImGui::PopStyleColor(kActionButtonColors);
     ImGui::SameLine();
     ImGui::BeginDisabled(!changed && error.empty());
     if (ImGui::Button("Revert", ImVec2(revert_w, fh * 1.2f)) && run.live) {

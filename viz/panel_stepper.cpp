@@ -110,7 +110,10 @@ float colour_range(const AttentionStepper& s, const StepMatrix& m) {
 }
 
 Rgb cell_rgb(const StepMatrix& m, float v, float range) {
-    if (std::isinf(v)) return {40 / 255.f, 43 / 255.f, 51 / 255.f};  // palette().masked
+    if (std::isinf(v)) {  // a masked score (-inf): the theme's masked colour
+        const uint32_t c = palette().masked;
+        return {(c & 0xFF) / 255.f, ((c >> 8) & 0xFF) / 255.f, ((c >> 16) & 0xFF) / 255.f};
+    }
     return m.probability ? map_value(ColorScale::Sequential, v, 0.0f, 1.0f)
                          : map_value(ColorScale::Diverging, v, -range, range);
 }
@@ -140,7 +143,7 @@ void draw_grid(ImDrawList* dl, const StepMatrix& m, ImVec2 p0, float cw, float c
                 dl->AddText(font, font_size, ImVec2(a.x + (cw - gap - ts.x) * 0.5f, a.y + (ch - gap - ts.y) * 0.5f),
                             pack_rgba(fg), s.c_str());
             }
-            if (dimmed) dl->AddRectFilled(a, z, IM_COL32(20, 22, 28, 170));
+            if (dimmed) dl->AddRectFilled(a, z, pal.dim);
         }
     if (!marks) return;
     // outlines after all fills, so a neighbour never paints over them
@@ -154,7 +157,7 @@ void draw_grid(ImDrawList* dl, const StepMatrix& m, ImVec2 p0, float cw, float c
                 }
     if (marks->hot_row >= 0 && marks->hot_col >= 0) {
         const ImVec2 a(p0.x + marks->hot_col * cw, p0.y + marks->hot_row * ch), z(a.x + cw - gap, a.y + ch - gap);
-        dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(z.x + 2, z.y + 2), IM_COL32(0, 0, 0, 200), 0, 0, t + 2);
+        dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(z.x + 2, z.y + 2), with_alpha(pal.plot_bg, 200), 0, 0, t + 2);
         dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), pal.warn, 0, 0, t);
     }
 }
@@ -237,7 +240,7 @@ bool draw_equation_line(const std::vector<EqSegment>& segs, ImFont* font, Term c
         if (active) dl->AddRectFilled(ImVec2(a.x - pad, a.y - pad), ImVec2(z.x + pad, z.y + pad), pal.accent_soft, pad * 2);
         ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
         if (s.off) col = pal.text_dim;
-        if (active) col = IM_COL32(150, 196, 255, 255);
+        if (active) col = pal.title;
         dl->AddText(font, size, a, col, s.text.c_str());
         if (s.off) dl->AddLine(ImVec2(a.x, a.y + size * 0.55f), ImVec2(z.x, a.y + size * 0.55f), pal.text_dim, 1.5f);
         if (hov) {
@@ -593,7 +596,7 @@ void StepperPanel::DrawContents(UiContext& ui) {
         char shape[32];
         std::snprintf(shape, sizeof shape, "  %d×%d", m.rows, m.cols);
         if (ui.fonts) ui.fonts->request_text(m.label);
-        const ImU32 title_col = it.output ? IM_COL32(150, 196, 255, 255) : ImGui::GetColorU32(ImGuiCol_Text);
+        const ImU32 title_col = it.output ? palette().title : ImGui::GetColorU32(ImGuiCol_Text);
         const ImVec2 tpos(it.cells0.x, area0.y);
         dl->AddText(regular, regular->FontSize, tpos, title_col, m.label.c_str());
         const float lw = regular->CalcTextSizeA(regular->FontSize, FLT_MAX, 0, m.label.c_str()).x;

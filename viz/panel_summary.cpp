@@ -24,16 +24,16 @@ struct Kind {
 Kind kind_of(const std::string& name) {
     const uint32_t grey = pack_rgba(Rgb{0.55f, 0.58f, 0.64f}, 0.9f);
     if (name.rfind("blocks.", 0) == 0) {
-        if (name.find(".attn") != std::string::npos) return {"attention", pack_rgba(series_color(0), 0.9f)};
-        if (name.find(".ffn") != std::string::npos) return {"feed-forward", pack_rgba(series_color(1), 0.9f)};
+        if (name.find(".attn") != std::string::npos) return {"attention", plot_color(0, 0.9f)};
+        if (name.find(".ffn") != std::string::npos) return {"feed-forward", plot_color(1, 0.9f)};
         // a Mixture-of-Experts block (one group: its experts and router): every expert's FFN counts as parameters,
         // only the ones a token visits as compute
-        if (name.find(".moe") != std::string::npos) return {"experts + router", pack_rgba(series_color(1), 0.9f)};
+        if (name.find(".moe") != std::string::npos) return {"experts + router", plot_color(1, 0.9f)};
         if (name.find(".norm") != std::string::npos) return {"norms", grey};
         return {"other", grey};
     }
-    if (name == "embed") return {"embeddings", pack_rgba(series_color(2), 0.9f)};
-    if (name == "lm_head") return {"output head", pack_rgba(series_color(3), 0.9f)};
+    if (name == "embed") return {"embeddings", plot_color(2, 0.9f)};
+    if (name == "lm_head") return {"output head", plot_color(3, 0.9f)};
     if (name.find("norm") != std::string::npos) return {"norms", grey};
     return {"other", grey};
 }

@@ -1,6 +1,8 @@
 // RunSet: the side-by-side runs' colours and the commands they share.
 #include "run_set.h"
 
+#include "theme.h"
+
 #include <algorithm>
 
 namespace noam::viz {
@@ -13,7 +15,14 @@ ImU32 run_color(size_t i) {
         IM_COL32(213, 94, 0, 255),   IM_COL32(204, 121, 167, 255), IM_COL32(240, 228, 66, 255),
         IM_COL32(0, 114, 178, 255),
     };
-    return kColors[i % (sizeof(kColors) / sizeof(kColors[0]))];
+    // on a light background sky blue is faint and yellow unreadable: blue first, Okabe-Ito's black for yellow
+    static const ImU32 kLight[] = {
+        IM_COL32(0, 114, 178, 255), IM_COL32(230, 159, 0, 255),   IM_COL32(0, 158, 115, 255),
+        IM_COL32(213, 94, 0, 255),  IM_COL32(204, 121, 167, 255), IM_COL32(0, 0, 0, 255),
+        IM_COL32(86, 180, 233, 255),
+    };
+    const size_t n = sizeof(kColors) / sizeof(kColors[0]);
+    return palette().light_background ? kLight[i % n] : kColors[i % n];
 }
 
 void RunSet::refresh_companions() {

@@ -44,7 +44,7 @@ int TokenStrip(const char* id, const std::vector<std::string>& labels, const flo
         if ((int)i == opt.highlight) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), pal.accent, 3.0f, 0, 2.0f);
         if (item_hovered && mp.x >= a.x && mp.x < z.x && mp.y >= a.y && mp.y < z.y) {
             hovered = (int)i;
-            dl->AddRect(a, z, IM_COL32_WHITE, 3.0f, 0, 1.5f);
+            dl->AddRect(a, z, pal.hover, 3.0f, 0, 1.5f);
         }
     }
     if (hovered >= 0 && opt.tooltip) {

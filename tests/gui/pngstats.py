@@ -92,6 +92,40 @@ def stats(img, x, y, w, h):
             "std_max": round(max(var) ** 0.5, 1), "distinct_colours": len(colours)}
 
 
+def dominant(img, x, y, w, h):
+    """The most common colour of a rectangle (a screen's background)."""
+    counts = {}
+    for _, _, c in pixels(img, x, y, w, h):
+        counts[c] = counts.get(c, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def text_rows(img, x, y, w, h, min_ink=3):
+    """Heights of the bands of rows that hold text: a row is inked when at least min_ink pixels differ from the
+    rectangle's background by more than 80 in some channel. A band of a line of text is about the font's size
+    (ascenders to descenders), so the bands measure how large the type is on screen."""
+    bg = dominant(img, x, y, w, h)
+    width, height, ch, rows = img
+    bands, run = [], 0
+    for yy in range(max(0, y), min(height, y + h)):
+        row = rows[yy]
+        ink = 0
+        for xx in range(max(0, x), min(width, x + w)):
+            i = xx * ch
+            if max(abs(row[i] - bg[0]), abs(row[i + 1] - bg[1]), abs(row[i + 2] - bg[2])) > 80:
+                ink += 1
+                if ink >= min_ink:
+                    break
+        if ink >= min_ink:
+            run += 1
+        elif run:
+            bands.append(run)
+            run = 0
+    if run:
+        bands.append(run)
+    return bands
+
+
 def line_trend(img, rect, colour, exclude, tol=40):
     """Mean row of the pixels close to colour, per column; compares the first and last fifth of the columns
     that contain such pixels. Returns (columns found, mean y of the first fifth, of the last fifth)."""

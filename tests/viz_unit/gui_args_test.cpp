@@ -1,6 +1,8 @@
 // The gui flags: values, defaults, one-line errors.
 #include <gtest/gtest.h>
 
+#include <GLFW/glfw3.h>
+
 #include "gui_args.h"
 
 using namespace noam::viz;
@@ -95,4 +97,34 @@ TEST(GuiArgs, LessonStepKeysAndStateOut) {
     std::vector<KeyPress> keys;
     EXPECT_FALSE(parse_key_list("Rigth", keys, err));
     EXPECT_NE(err.find("'Rigth'"), std::string::npos) << "names the bad key: " << err;
+}
+
+TEST(GuiArgs, PresenterAndTheme) {
+    GuiOptions o;
+    std::string err;
+    ASSERT_TRUE(parse_gui_args({}, o, err));
+    EXPECT_FALSE(o.presenter);
+    EXPECT_EQ(o.theme, "");
+    ASSERT_TRUE(parse_gui_args({"--presenter", "--theme", "contrast"}, o, err)) << err;
+    EXPECT_TRUE(o.presenter);
+    EXPECT_EQ(o.theme, "contrast");
+    GuiOptions bad;
+    EXPECT_FALSE(parse_gui_args({"--theme", "neon"}, bad, err));
+    EXPECT_EQ(err, "noamlab gui: bad value 'neon' for --theme (expected dark, light or contrast)");
+    EXPECT_FALSE(parse_gui_args({"--theme"}, bad, err));
+    EXPECT_EQ(err, "noamlab gui: --theme needs a value (see noamlab gui --help)");
+}
+
+TEST(GuiArgs, KeyNamesForPresenting) {
+    std::vector<KeyPress> k;
+    std::string err;
+    ASSERT_TRUE(parse_key_list("F5,?,Shift+Slash,T,Home,End,Escape,R", k, err)) << err;
+    ASSERT_EQ(k.size(), 8u);
+    EXPECT_EQ(k[0].key, GLFW_KEY_F5);
+    EXPECT_EQ(k[1].key, GLFW_KEY_SLASH);
+    EXPECT_EQ(k[2].key, GLFW_KEY_SLASH);
+    EXPECT_EQ(k[2].mods, GLFW_MOD_SHIFT);
+    EXPECT_EQ(k[3].key, GLFW_KEY_T);
+    EXPECT_EQ(k[4].key, GLFW_KEY_HOME);
+    EXPECT_EQ(k[6].key, GLFW_KEY_ESCAPE);
 }
