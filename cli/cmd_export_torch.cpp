@@ -2,6 +2,7 @@
 // mechanisms the run uses), loads the weights straight from the .noamrun file and checks that it reproduces the
 // core's logits on the watched example.
 // Sections: help | python pieces (one function per mechanism) | the script | the command
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -249,21 +250,16 @@ static void router_python(const MoeConfig& c, std::string& out) {
             if used[e] < C:
                 used[e] += 1
                 routes.append((t0 + t, e, probs[t, e]))
+            else:
+                self.dropped += 1  # refused by the expert's capacity
         return routes
 )PY";
             break;
         case RouterKind::Top2: {
-            std::string policy;
-            switch (c.second_policy) {
-                case SecondPolicy::All: policy = "True  # policy all: always"; break;
-                case SecondPolicy::None: policy = "False  # policy none: never"; break;
-                case SecondPolicy::Threshold: policy = "g2[t] > SECOND_THRESHOLD  # policy threshold"; break;
-                case SecondPolicy::Random:
-                    policy = "uniform[t0 + t] < (g2[t] / SECOND_THRESHOLD).item()  # policy random: p = g2 / threshold";
-                    break;
-            }
-            out += R"PY(    def route(self, x, t0, capacity_factor, uniform=None):
-        """GShard top-2 (Lepikhin et al. 2020, algorithm 1): p = softmax(x W_g), e1 and e2 the best and second-best
+            const bool random_policy = c.second_policy == SecondPolicy::Random;
+            out += random_policy ? "    def route(self, x, t0, capacity_factor, uniform):\n"
+                                 : "    def route(self, x, t0, capacity_factor):\n";
+            out += R"PY(        """GShard top-2 (Lepikhin et al. 2020, algorithm 1): p = softmax(x W_g), e1 and e2 the best and second-best
         experts, g1 = p_e1 / (p_e1 + p_e2), g2 = p_e2 / (p_e1 + p_e2). The first choices of all the group's tokens
         fill the experts (in token order) before any second choice; past C a choice is dropped."""
         probs = torch.softmax(self.router(x), dim=-1)  # (T, E)
@@ -277,18 +273,40 @@ static void router_python(const MoeConfig& c, std::string& out) {
             if used[e] < C:
                 used[e] += 1
                 routes.append((t0 + t, e, g1[t]))
-        for t, e in enumerate(e2.tolist()):  # then second choices
-            if not ()PY" + policy + R"PY():
-                continue
-            if used[e] < C:
+            else:
+                self.dropped += 1  # refused by the expert's capacity
+)PY";
+            switch (c.second_policy) {
+                case SecondPolicy::None:
+                    out += "        # second_policy none: the second expert is never used (g1 keeps its normaliser)\n";
+                    out += "        return routes\n";
+                    return;
+                case SecondPolicy::All:
+                    out += "        for t, e in enumerate(e2.tolist()):  # then second choices, all of them (policy all)\n";
+                    break;
+                case SecondPolicy::Threshold:
+                    out += "        for t, e in enumerate(e2.tolist()):  # then second choices\n";
+                    out += "            if not g2[t] > SECOND_THRESHOLD:  # policy threshold: used when g2 > threshold\n";
+                    out += "                continue\n";
+                    break;
+                case SecondPolicy::Random:
+                    out += "        for t, e in enumerate(e2.tolist()):  # then second choices\n";
+                    out += "            # policy random: used with probability min(1, g2 / threshold)\n";
+                    out += "            if not uniform[t0 + t] < (g2[t] / SECOND_THRESHOLD).item():\n";
+                    out += "                continue\n";
+                    break;
+            }
+            out += R"PY(            if used[e] < C:
                 used[e] += 1
                 routes.append((t0 + t, e, g2[t]))
+            else:
+                self.dropped += 1  # refused by the expert's capacity
         return routes
 )PY";
             break;
         }
         case RouterKind::NoisyTopK:
-            out += R"PY(    def route(self, x, t0, capacity_factor):
+            out += R"PY(    def route(self, x, t0):
         """Noisy top-k gating (Shazeer et al. 2017, eq. 3-5): H(x) = x W_g)PY";
             out += c.noise ? " + StandardNormal() * Softplus(x W_noise) (the noise in training only)" : "";
             out += R"PY(,
@@ -390,11 +408,13 @@ static void moe_python(const ModelConfig& m, std::string& out) {
         out += "        if self.training:\n            uniform = torch.rand(n).tolist()\n";
         out += "        else:\n            rng = CoreRng(0x5EC0DE)\n            uniform = [rng.uniform() for _ in range(n)]\n";
     }
+    out += "        self.dropped = 0  # routes refused by capacity, for the check against the core's routing\n";
     out += "        routes = []  # (token, expert, gate) of every processed route\n";
     out += "        for t0 in range(0, n, group):\n";
-    out += std::string("            routes += self.route(x[t0 : t0 + group], t0, ") +
-           (c.has_capacity() ? "capacity_factor" : "None") + (random_policy ? ", uniform" : "") + ")\n";
-    out += R"PY(        y = torch.zeros_like(x)
+    out += std::string("            routes += self.route(x[t0 : t0 + group], t0") +
+           (c.has_capacity() ? ", capacity_factor" : "") + (random_policy ? ", uniform" : "") + ")\n";
+    out += R"PY(        self.processed = sorted((t, e) for t, e, _ in routes)
+        y = torch.zeros_like(x)
         for e, expert in enumerate(self.experts):
             mine = [(t, gate) for t, expert_index, gate in routes if expert_index == e]
             if not mine:
@@ -637,7 +657,8 @@ struct Export {
     nlohmann::json weights;  // --weights-out
 };
 
-static Export build_script(Trainer& tr, const std::string& run_path, const std::string& weights_path) {
+static Export build_script(Trainer& tr, const std::string& run_path, const std::string& script_path,
+                           const std::string& weights_path) {
     const RunConfig& c = tr.cfg;
     const ModelConfig& m = c.model;
     TransformerLM& model = *tr.model;
@@ -660,7 +681,7 @@ static Export build_script(Trainer& tr, const std::string& run_path, const std::
     s += "# It defines the run's model (only the mechanisms this run uses), loads the weights from the run file, runs\n";
     s += "# the watched example and compares its logits with the ones NoamLab computed. Exit code 0: they agree within\n";
     s += "# the tolerance; 1: they do not; 2: the weights cannot be read.\n";
-    s += "#   python3 " + std::string("SCRIPT.py") + " [--run RUN.noamrun]" +
+    s += "#   python3 " + std::filesystem::path(script_path).filename().string() + " [--run RUN.noamrun]" +
          (weights_path.empty() ? "" : " [--weights WEIGHTS.json]") + "\n";
     s += "# Needs torch (1.12 or newer) and the Python standard library.\n";
     s += "import argparse\nimport array\nimport json\nimport math\nimport struct\nimport sys\nimport zlib\n\n";
@@ -713,6 +734,27 @@ static Export build_script(Trainer& tr, const std::string& run_path, const std::
     s += "# ---- the watched example: its tokens and the logits NoamLab computed for them (evaluation mode) ----\n";
     s += "WATCHED_TOKENS = " + int_list(w.tokens) + "\n";
     s += "CORE_LOGITS = " + logits_python(model.logits.data(), T, V) + "  # (T, V)\n";
+    if (any_moe) {
+        // the core's routing of the watched example: every processed (token, expert) and the capacity's refusals
+        s += "# per MoE block: (token, expert) of every route NoamLab's router processed on it, sorted, and the routes its\n";
+        s += "# capacity refused: the script's router must make the same decisions\n";
+        s += "CORE_ROUTING = {\n";
+        for (int l : moe_layers) {
+            const Router& r = model.blocks[l].moe.router;
+            std::vector<std::pair<int, int>> processed;
+            for (int t = 0; t < T; t++)
+                for (int i = 0; i < r.K; i++) {
+                    const Route& route = r.routes[(size_t)t * r.K + i];
+                    if (route.slot >= 0) processed.push_back({t, route.expert});
+                }
+            std::sort(processed.begin(), processed.end());
+            s += "    " + std::to_string(l) + ": ([";
+            for (size_t i = 0; i < processed.size(); i++)
+                s += (i ? ", (" : "(") + std::to_string(processed[i].first) + ", " + std::to_string(processed[i].second) + ")";
+            s += "], " + std::to_string(r.stats.tokens_dropped) + "),\n";
+        }
+        s += "}\n";
+    }
     s += "TOLERANCE = 1e-4  # relative to the largest logit (at least 1): float32 sums in another order\n\n\n";
     s += "def main():\n";
     s += "    parser = argparse.ArgumentParser(description=\"The NoamLab run as a PyTorch model; checks its logits.\")\n";
@@ -736,7 +778,21 @@ static Export build_script(Trainer& tr, const std::string& run_path, const std::
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{n_params} parameters; watched example of {len(WATCHED_TOKENS)} tokens: "
           f"max |logits - NoamLab's logits| = {diff:.3g} (tolerance {tolerance:.3g})")
-    if not diff <= tolerance:
+)PY";
+    if (any_moe)
+        s += R"PY(    same_routing = True
+    for layer, (processed, dropped) in CORE_ROUTING.items():
+        moe = model.blocks[layer].moe
+        same = moe.processed == processed and moe.dropped == dropped
+        print(f"MoE block {layer}: {len(moe.processed)} routes processed, {moe.dropped} dropped by capacity: "
+              + ("the same routing as NoamLab's" if same else
+                 f"DIFFERENT from NoamLab's ({len(processed)} processed, {dropped} dropped)"))
+        same_routing = same_routing and same
+    if not same_routing:
+        print("MISMATCH: the PyTorch router does not route as NoamLab's", file=sys.stderr)
+        sys.exit(1)
+)PY";
+    s += R"PY(    if not diff <= tolerance:
         print("MISMATCH: the PyTorch model does not reproduce NoamLab's logits", file=sys.stderr)
         sys.exit(1)
     print("OK: the PyTorch model reproduces NoamLab's logits")
@@ -798,7 +854,7 @@ int cmd_export_torch(const std::vector<std::string>& argv) {
     if (a.has("--weights-out") && weights_out.empty()) throw UsageError("--weights-out needs a file name");
     if (!weights_out.empty() && weights_out == out) throw UsageError("--weights-out and --out name the same file");
     std::unique_ptr<Trainer> tr = load_run(run_path);  // every check of the run file, with its one-line messages
-    const Export e = build_script(*tr, run_path, weights_out);
+    const Export e = build_script(*tr, run_path, out, weights_out);
     if (!weights_out.empty()) write_file_atomic(weights_out, e.weights.dump() + "\n");
     write_file_atomic(out, e.script);
     std::printf("wrote %s (the run at step %d as a PyTorch model; python3 %s checks its logits)%s%s\n", out.c_str(),
