@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -37,10 +38,13 @@ static const char* kHelp =
 
 // ---- python pieces ----
 
-// a float as Python reads it back to the same float32 value
+// a float in the fewest digits that Python reads back to the same float32 value (0.01, not 0.00999999978)
 static std::string num(float v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
+    for (int digits = 6; digits <= 9; digits++) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtof(buf, nullptr) == v) break;
+    }
     std::string s = buf;
     if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
     return s;
@@ -389,7 +393,9 @@ static void moe_python(const ModelConfig& m, std::string& out) {
     out += "    \"\"\"Mixture-of-Experts in place of the FFN (Shazeer et al. 2017): y = sum_i G(x)_i E_i(x), router: " +
            std::string(kNames[(int)c.router]) + ".\n";
     out += "    Each expert is a FeedForward of D_FF hidden units. A token no expert processed gets y = 0: the residual\n";
-    out += "    carries it. Tokens are routed in groups of GROUP_SIZE (0: the whole batch), capacity per group.\"\"\"\n\n";
+    out += c.has_capacity()
+               ? "    carries it. Tokens are routed in groups of GROUP_SIZE (0: the whole batch), capacity per group.\"\"\"\n\n"
+               : "    carries it. Tokens are routed in groups of GROUP_SIZE (0: the whole batch).\"\"\"\n\n";
     out += "    def __init__(self):\n        super().__init__()\n";
     out += "        self.router = nn.Linear(D_MODEL, N_EXPERTS, bias=False)  # W_g\n";
     if (c.router == RouterKind::NoisyTopK && c.noise)
@@ -463,9 +469,9 @@ static void model_python(const ModelConfig& m, std::string& out) {
     const bool pre = m.placement == NormPlacement::PreNorm;
     out += "class TransformerLM(nn.Module):\n";
     out += "    \"\"\"Decoder-only language model: x = Embed(ids) ; x = Block(x) for each block";
-    out += pre ? " ; x = LN(x)" : "";
-    out += m.tie_embeddings ? " ; logits = x E^T (the head tied to the embedding)\"\"\"\n\n"
-                            : " ; logits = x W_out (an untied head)\"\"\"\n\n";
+    out += pre ? " ; x = LN(x) ;\n    " : " ;\n    ";
+    out += m.tie_embeddings ? "logits = x E^T (the head tied to the embedding)\"\"\"\n\n"
+                            : "logits = x W_out (an untied head)\"\"\"\n\n";
     out += "    def __init__(self):\n        super().__init__()\n";
     out += "        self.embed = Embedding()\n";
     out += "        self.blocks = nn.ModuleList(Block(layer) for layer in range(N_LAYERS))\n";
@@ -599,7 +605,7 @@ static std::string training_python(const RunConfig& c, int step) {
         s += "#   matrices = [p for p in model.parameters() if p.dim() == 2]\n";
         s += "#   others = [p for p in model.parameters() if p.dim() != 2]\n";
         s += "#   optimizer = torch.optim.AdamW([{\"params\": matrices, \"weight_decay\": " + num(o.weight_decay) +
-             "}, {\"params\": others, \"weight_decay\": 0.0}],\n";
+             "},\n#                                  {\"params\": others, \"weight_decay\": 0.0}],\n";
         s += "#                                 lr=" + num(o.lr) + ", betas=(" + num(o.beta1) + ", " + num(o.beta2) +
              "), eps=" + num(o.eps) + ")\n";
     } else if (o.kind == "sgd") {
@@ -624,8 +630,10 @@ static std::string training_python(const RunConfig& c, int step) {
             break;
         case Schedule::Cosine: {
             const int total = o.total_steps > 0 ? o.total_steps : std::max(c.train.steps, 1);
-            s += "#       if " + std::to_string(o.warmup) + " > 0 and t <= " + std::to_string(o.warmup) + ":\n";
-            s += "#           return " + num(o.lr) + " * t / " + std::to_string(std::max(o.warmup, 1)) + "\n";
+            if (o.warmup > 0) {
+                s += "#       if t <= " + std::to_string(o.warmup) + ":  # linear warmup\n";
+                s += "#           return " + num(o.lr) + " * t / " + std::to_string(o.warmup) + "\n";
+            }
             s += "#       progress = min(1.0, (t - " + std::to_string(o.warmup) + ") / max(1, " + std::to_string(total) +
                  " - " + std::to_string(o.warmup) + "))\n";
             s += "#       return " + num(o.min_lr) + " + (" + num(o.lr) + " - " + num(o.min_lr) +
@@ -633,8 +641,8 @@ static std::string training_python(const RunConfig& c, int step) {
             break;
         }
     }
-    s += "#   for t in range(" + std::to_string(step + 1) + ", " + std::to_string(c.train.steps + 1) +
-         "):  # ids, targets (B, T) from your data; -1: not scored\n";
+    s += "#   for t in range(" + std::to_string(step + 1) + ", " + std::to_string(step + 1) +
+         " + more_steps):  # ids, targets (B, T) from your data; -1: not scored\n";
     s += "#       for group in optimizer.param_groups:\n#           group[\"lr\"] = learning_rate(t)\n";
     s += "#       logits = model(ids)\n";
     s += "#       loss = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), targets.reshape(-1), ignore_index=-1,\n";
