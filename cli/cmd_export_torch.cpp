@@ -674,6 +674,11 @@ static Export build_script(Trainer& tr, const std::string& run_path, const std::
     tr.forward_watched();
     const Batch& w = tr.data->watched();
     const int T = w.T, V = m.vocab_size;
+    for (size_t i = 0; i < (size_t)T * V; i++)
+        if (!std::isfinite(model.logits[i]))
+            throw RunFileError(run_path + ": its logits on the watched example are not finite" +
+                               (tr.error.empty() ? std::string("") : " (" + tr.error + ")") +
+                               ": there is nothing for PyTorch to reproduce");
 
     bool any_moe = false, any_dense = false;
     std::vector<int> moe_layers;

@@ -121,6 +121,10 @@ expect 2 "flipped_weight_byte.noamrun: damaged"  -- "$BIN" export-torch "$BROKEN
 expect 2 "empty file, not a run file"            -- "$BIN" export-torch "$BROKEN/empty.noamrun" --out "$tmp/never.py"
 expect 2 "cannot write .*no/such/dir/m.py"       -- "$BIN" export-torch "$tmp/mha.noamrun" --out "$tmp/no/such/dir/m.py"
 expect 2 "cannot write"                          -- "$BIN" export-torch "$tmp/mha.noamrun" --out "$tmp"
+# a run that stopped itself with non-finite weights has no logits to reproduce
+"$BIN" train "$SRC/tests/data/runs/tiny.json" --lr 1e9 --quiet --save "$tmp/diverged.noamrun" >/dev/null 2>&1
+expect 2 "diverged.noamrun: its logits on the watched example are not finite .*loss is not finite" -- \
+  "$BIN" export-torch "$tmp/diverged.noamrun" --out "$tmp/never.py"
 [ ! -e "$tmp/never.py" ] && pass || fail "a refused export wrote its output"
 expect 0 "usage: noamlab export-torch"           -- "$BIN" export-torch --help
 expect 0 "export-torch RUN"                      -- "$BIN" help
