@@ -147,22 +147,22 @@ static void embedding_python(const ModelConfig& m, std::string& out) {
 
 static void attention_python(const ModelConfig& m, std::string& out) {
     const int H = m.n_heads, KV = m.kv_heads();
-    const std::string kind = KV == H ? "multi-head attention (MHA)"
-                             : KV == 1 ? "multi-query attention (MQA, Shazeer 2019): one key/value head for all " +
+    const std::string kind = KV == H ? "Multi-head attention (MHA)"
+                             : KV == 1 ? "Multi-query attention (MQA, Shazeer 2019): one key/value head for all " +
                                              std::to_string(H) + " query heads"
-                                       : "grouped-query attention (GQA): " + std::to_string(KV) +
+                                       : "Grouped-query attention (GQA): " + std::to_string(KV) +
                                              " key/value heads, query head h reads key/value head h // " +
                                              std::to_string(H / KV);
     out += "class Attention(nn.Module):\n";
-    out += "    \"\"\"Scaled dot-product attention, " + kind + ":\n";
-    out += "    y = Concat_h(softmax(Q_h K_g^T" + std::string(m.scale_attention ? " / sqrt(d_k)" : "") +
-           ") V_g) W_o   (Vaswani et al. 2017, eq. 1 and 3.2.2)";
+    out += "    \"\"\"Scaled dot-product attention (Vaswani et al. 2017, eq. 1 and 3.2.2):\n";
+    out += "    y = Concat_h(softmax(Q_h K_g^T" + std::string(m.scale_attention ? " / sqrt(d_k)" : "") + ") V_g) W_o\n";
+    out += "    " + kind + ".";
     if (m.talking_heads)
         out += "\n    Talking heads (Shazeer et al. 2020): the logits mixed across heads by P_l before the softmax,\n"
                "    the weights by P_w after it: L_a = sum_h P_l[h][a] S_h, W_c = sum_a P_w[a][c] softmax(L_a).";
     if (m.attention_dconv > 0)
         out += "\n    Primer (So et al. 2021): a causal depthwise convolution of width " +
-               std::to_string(m.attention_dconv) + " along time after each of the Q, K and V projections.";
+               std::to_string(m.attention_dconv) + " along time after each of\n    the Q, K and V projections.";
     out += "\"\"\"\n\n";
     out += "    def __init__(self):\n        super().__init__()\n";
     out += "        self.wq = nn.Linear(D_MODEL, N_HEADS * HEAD_DIM, bias=False)\n";
@@ -440,7 +440,8 @@ static void block_python(const ModelConfig& m, bool any_moe, bool any_dense, std
         out += "    \"\"\"Pre-norm: h = x + Attn(LN1(x)) ; out = h + FFN(LN2(h))\"\"\"\n\n";
     else
         out += "    \"\"\"Post-norm, as the 2017 paper: h = LN1(x + Attn(x)) ; out = LN2(h + FFN(h))\"\"\"\n\n";
-    out += "    def __init__(self, layer):\n        super().__init__()\n";
+    out += any_moe && any_dense ? "    def __init__(self, layer):\n" : "    def __init__(self):\n";
+    out += "        super().__init__()\n";
     out += "        self.norm1 = Norm(D_MODEL)\n        self.attn = Attention()\n        self.norm2 = Norm(D_MODEL)\n";
     std::string ff;
     if (any_moe && any_dense) {
@@ -465,7 +466,8 @@ static void block_python(const ModelConfig& m, bool any_moe, bool any_dense, std
     }
 }
 
-static void model_python(const ModelConfig& m, std::string& out) {
+// mixed_layers: some blocks hold an MoE and others a dense FFN (Block takes its layer index to know which)
+static void model_python(const ModelConfig& m, bool mixed_layers, std::string& out) {
     const bool pre = m.placement == NormPlacement::PreNorm;
     out += "class TransformerLM(nn.Module):\n";
     out += "    \"\"\"Decoder-only language model: x = Embed(ids) ; x = Block(x) for each block";
@@ -474,7 +476,8 @@ static void model_python(const ModelConfig& m, std::string& out) {
                             : "logits = x W_out (an untied head)\"\"\"\n\n";
     out += "    def __init__(self):\n        super().__init__()\n";
     out += "        self.embed = Embedding()\n";
-    out += "        self.blocks = nn.ModuleList(Block(layer) for layer in range(N_LAYERS))\n";
+    out += mixed_layers ? "        self.blocks = nn.ModuleList(Block(layer) for layer in range(N_LAYERS))\n"
+                        : "        self.blocks = nn.ModuleList(Block() for _ in range(N_LAYERS))\n";
     if (pre) out += "        self.final_norm = Norm(D_MODEL)\n";
     if (!m.tie_embeddings) out += "        self.lm_head = nn.Linear(D_MODEL, VOCAB_SIZE, bias=False)\n";
     out += "\n    def forward(self, ids):  # ids (B, T) -> logits (B, T, V)\n";
@@ -591,14 +594,40 @@ static std::string logits_python(const float* logits, int T, int V) {
 // How to go on training in PyTorch: the run's optimizer, schedule, clipping and loss as ready code.
 static std::string training_python(const RunConfig& c, int step) {
     const OptimConfig& o = c.optim;
+    // Adafactor's relative step is its own schedule: the run's lr schedule did not apply
+    const bool uses_schedule = !(o.kind == "adafactor" && o.relative_step);
     std::string s = "# ---- continuing the training in PyTorch ----\n";
     s += "# The run stopped at step " + std::to_string(step) + " of " + std::to_string(c.train.steps) +
          ", batch " + std::to_string(c.train.batch_size) + " x seq_len " + std::to_string(c.model.seq_len) +
          ". Its settings as PyTorch code:\n#\n";
     s += "#   model = TransformerLM()\n#   model.load_state_dict(core_to_state_dict(read_noamrun(RUN_FILE)), strict=True)\n";
     s += "#   model.train()\n";
+    if (uses_schedule) {
+        s += "#   def learning_rate(t):  # the run's schedule, t = 1, 2, ...\n";
+        switch (o.schedule) {
+            case Schedule::Constant: s += "#       return " + num(o.lr) + "\n"; break;
+            case Schedule::Noam:
+                s += "#       # Vaswani et al. 2017, eq. 3: lr d_model^-0.5 min(t^-0.5, t warmup^-1.5)\n";
+                s += "#       return " + num(o.lr) + " / math.sqrt(D_MODEL) * min(t ** -0.5, t * " +
+                     std::to_string(std::max(o.warmup, 1)) + " ** -1.5)\n";
+                break;
+            case Schedule::Cosine: {
+                const int total = o.total_steps > 0 ? o.total_steps : std::max(c.train.steps, 1);
+                if (o.warmup > 0) {
+                    s += "#       if t <= " + std::to_string(o.warmup) + ":  # linear warmup\n";
+                    s += "#           return " + num(o.lr) + " * t / " + std::to_string(o.warmup) + "\n";
+                }
+                s += "#       progress = min(1.0, (t - " + std::to_string(o.warmup) + ") / max(1, " +
+                     std::to_string(total) + " - " + std::to_string(o.warmup) + "))\n";
+                s += "#       return " + num(o.min_lr) + " + (" + num(o.lr) + " - " + num(o.min_lr) +
+                     ") * 0.5 * (1 + math.cos(math.pi * progress))\n";
+                break;
+            }
+        }
+    }
+    const std::string lr = uses_schedule ? "learning_rate(" + std::to_string(step + 1) + ")" : "0.01";
     if (o.kind == "adam" || (o.kind == "adamw" && o.weight_decay == 0.0f)) {
-        s += "#   optimizer = torch.optim.Adam(model.parameters(), lr=" + num(o.lr) + ", betas=(" + num(o.beta1) + ", " +
+        s += "#   optimizer = torch.optim.Adam(model.parameters(), lr=" + lr + ", betas=(" + num(o.beta1) + ", " +
              num(o.beta2) + "), eps=" + num(o.eps) + ")\n";
     } else if (o.kind == "adamw") {
         s += "#   # AdamW's decoupled decay on the matrices only (2-D parameters), as the core\n";
@@ -606,44 +635,33 @@ static std::string training_python(const RunConfig& c, int step) {
         s += "#   others = [p for p in model.parameters() if p.dim() != 2]\n";
         s += "#   optimizer = torch.optim.AdamW([{\"params\": matrices, \"weight_decay\": " + num(o.weight_decay) +
              "},\n#                                  {\"params\": others, \"weight_decay\": 0.0}],\n";
-        s += "#                                 lr=" + num(o.lr) + ", betas=(" + num(o.beta1) + ", " + num(o.beta2) +
+        s += "#                                 lr=" + lr + ", betas=(" + num(o.beta1) + ", " + num(o.beta2) +
              "), eps=" + num(o.eps) + ")\n";
     } else if (o.kind == "sgd") {
-        s += "#   optimizer = torch.optim.SGD(model.parameters(), lr=" + num(o.lr) + ", momentum=" + num(o.momentum) +
+        s += "#   optimizer = torch.optim.SGD(model.parameters(), lr=" + lr + ", momentum=" + num(o.momentum) +
              ")  # v = mu v + g ; w -= lr v, as the core\n";
     } else {
-        s += "#   # Adafactor (Shazeer & Stern 2018): torch.optim has no Adafactor before PyTorch 2.5. From 2.5,\n";
-        s += "#   # torch.optim.Adafactor(model.parameters(), lr=" + num(o.lr) + ", beta2_decay=" + num(-o.decay_exponent) +
-             ", eps=(" + num(o.eps1) + ", " + num(o.eps2) + "), d=" + num(o.clip_threshold) + ")\n";
-        s += "#   # is the nearest: it has no first moment (the run's beta1 " + num(o.beta1) + ")" +
-             (o.relative_step ? " and no relative step rho_t = min(1e-2, 1/sqrt(t)) (the run used it)" : "") +
-             (o.fixed_beta2 > 0 ? ", and no fixed beta2 (the run's " + num(o.fixed_beta2) + ")" : "") + ".\n";
-        s += "#   optimizer = ...\n";
-    }
-    s += "#   def learning_rate(t):  # the run's schedule, t = 1, 2, ...\n";
-    switch (o.schedule) {
-        case Schedule::Constant: s += "#       return " + num(o.lr) + "\n"; break;
-        case Schedule::Noam:
-            s += "#       # Vaswani et al. 2017, eq. 3: lr d_model^-0.5 min(t^-0.5, t warmup^-1.5)\n";
-            s += "#       return " + num(o.lr) + " / math.sqrt(D_MODEL) * min(t ** -0.5, t * " +
-                 std::to_string(std::max(o.warmup, 1)) + " ** -1.5)\n";
-            break;
-        case Schedule::Cosine: {
-            const int total = o.total_steps > 0 ? o.total_steps : std::max(c.train.steps, 1);
-            if (o.warmup > 0) {
-                s += "#       if t <= " + std::to_string(o.warmup) + ":  # linear warmup\n";
-                s += "#           return " + num(o.lr) + " * t / " + std::to_string(o.warmup) + "\n";
-            }
-            s += "#       progress = min(1.0, (t - " + std::to_string(o.warmup) + ") / max(1, " + std::to_string(total) +
-                 " - " + std::to_string(o.warmup) + "))\n";
-            s += "#       return " + num(o.min_lr) + " + (" + num(o.lr) + " - " + num(o.min_lr) +
-                 ") * 0.5 * (1 + math.cos(math.pi * progress))\n";
-            break;
+        // torch.optim.Adafactor (PyTorch 2.5 and newer): rho_t = min(lr, 1/sqrt(t)), alpha_t = max(eps2, RMS(X)) rho_t,
+        // beta2hat_t = 1 - t^beta2_decay, update clipping at d; no first moment, no fixed beta2, always RMS-scaled
+        s += "#   # Adafactor (Shazeer & Stern 2018): torch.optim.Adafactor, in PyTorch 2.5 and newer (not before),\n";
+        s += "#   # rho_t = min(lr, 1/sqrt(t)) times max(eps2, RMS(X)), beta2hat_t = 1 - t^beta2_decay, clipping at d";
+        s += uses_schedule ? ":\n" : "\n#   # (lr 0.01: the run's relative step min(1e-2, 1/sqrt(t))):\n";
+        s += "#   optimizer = torch.optim.Adafactor(model.parameters(), lr=" + lr + ", beta2_decay=" +
+             num(-o.decay_exponent) + ", eps=(" + num(o.eps1) + ", " + num(o.eps2) + "), d=" + num(o.clip_threshold) +
+             ")\n";
+        std::string lacks;
+        if (o.beta1 > 0) lacks += " the first moment (the run's beta1 " + num(o.beta1) + ");";
+        if (o.fixed_beta2 > 0) lacks += " a fixed beta2 (the run's " + num(o.fixed_beta2) + ");";
+        if (!o.scale_parameter) lacks += " steps not scaled by RMS(X) (the run's scale_parameter false);";
+        if (!o.relative_step) lacks += " a scheduled rate above 1/sqrt(t) (it caps lr there);";
+        if (!lacks.empty()) {
+            lacks.pop_back();
+            s += "#   # It lacks" + lacks + ".\n";
         }
     }
     s += "#   for t in range(" + std::to_string(step + 1) + ", " + std::to_string(step + 1) +
          " + more_steps):  # ids, targets (B, T) from your data; -1: not scored\n";
-    s += "#       for group in optimizer.param_groups:\n#           group[\"lr\"] = learning_rate(t)\n";
+    if (uses_schedule) s += "#       for group in optimizer.param_groups:\n#           group[\"lr\"] = learning_rate(t)\n";
     s += "#       logits = model(ids)\n";
     s += "#       loss = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), targets.reshape(-1), ignore_index=-1,\n";
     s += "#                              label_smoothing=" + num(o.label_smoothing) + ")\n";
@@ -740,7 +758,7 @@ static Export build_script(Trainer& tr, const std::string& run_path, const std::
     ffn_python(m, s);
     if (any_moe) moe_python(m, s);
     block_python(m, any_moe, any_dense, s);
-    model_python(m, s);
+    model_python(m, any_moe && any_dense, s);
     s += kLoader;
     if (!weights_path.empty()) s += kJsonLoader;
 
