@@ -18,6 +18,7 @@ static const char* kUsage =
     "  race CONFIG [flags]        train variants x seeds (ReLU vs SwiGLU ...), compare (noamlab race --help)\n"
     "  train --resume RUN [flags] continue a run saved with train --save, exactly where it stopped\n"
     "  info RUN.noamrun           check a saved run and print what it holds (step, model, optimizer, config)\n"
+    "  export-torch RUN --out M.py a saved run as a PyTorch script that checks it reproduces the logits\n"
     "  dump CONFIG --out F.json   weights, a batch, logits, loss and every gradient, as JSON\n"
     "  generate CONFIG --tokens N text from a trained model: KV cache, sampling, speculative decoding\n"
     "                             (noamlab generate --help)\n"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     if (cmd == "bench") return noam::cli::guarded(cmd, noam::cli::cmd_bench, rest);
     if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);
     if (cmd == "lesson") return noam::cli::guarded(cmd, noam::cli::cmd_lesson, rest);
+    if (cmd == "export-torch") return noam::cli::guarded(cmd, noam::cli::cmd_export_torch, rest);
     if (cmd == "info") return noam::cli::guarded(cmd, noam::cli::cmd_info, rest);
     std::fprintf(stderr, "noamlab: unknown command '%s' (see noamlab help)\n", cmd.c_str());
     return 2;
