@@ -34,12 +34,20 @@ const char* gui_usage() {
            "  --keys LIST          press keys, one per frame from the third: e.g. \"Right,Right,Space\"\n"
            "  --state-out F        write the lesson player's state (step, ticked observations, errors) to F\n"
            "                       (JSON), rewritten whenever it changes\n"
+           "  --export-dir DIR     where exports go (default ./noamlab-exports/); files are named by lesson,\n"
+           "                       step, panel and training step, never overwriting (-2, -3 ...)\n"
+           "  --export-panel NAME  on the last frame, export panel NAME (loss, attention, ... as in a lesson's\n"
+           "                       \"panels\"): its picture (PNG), the history (CSV, JSON), and the attention\n"
+           "                       maps or expert assignments (JSON) where it shows them; repeatable\n"
+           "  --export-window      on the last frame, the whole window's picture into the export folder\n"
            "  --help               this text\n"
            "\n"
            "Keys in a lesson: Right / Left next / previous step (through the forward-pass stepper first when\n"
            "it is shown; PageDown / PageUp too), Space play/pause, Period one training step, L the lesson list.\n"
            "Free run: Space play/pause, Right arrow step once. Both: Ctrl+R reset, Ctrl + / Ctrl - / Ctrl 0 UI\n"
-           "scale, Ctrl+Q quit.\n";
+           "scale, Ctrl+P picture of the window, Ctrl+Shift+P picture of the panel under the mouse (or the last\n"
+           "focused one), Ctrl+Q quit. Right-click a panel (or its PNG button when the mouse is over it) for its\n"
+           "picture and data; File has the window's. The note in the menu bar names the file written.\n";
 }
 
 namespace {
@@ -208,6 +216,16 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");
             out.state_out = v;
+        } else if (a == "--export-dir") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a folder");
+            out.export_dir = v;
+        } else if (a == "--export-panel") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a panel name such as loss or attention");
+            out.export_panels.push_back(v);
+        } else if (a == "--export-window") {
+            out.export_window = true;
         } else if (a == "--seed") {
             if (!value(v)) return false;
             errno = 0;
