@@ -1001,6 +1001,11 @@ int run_loop(App& app) {
         prev_start = t0;
         if (frame > 0 && interval > 0) fps = fps == 0 ? 1.0 / interval : 0.9 * fps + 0.1 / interval;
 
+        // render mode: the runs' ticks released by the last frame are done, their snapshots in (see LiveRun)
+        if (app.opt.render)
+            for (size_t i = 0; i < app.runs.size(); i++)
+                if (app.runs.view(i).live) app.runs.view(i).live->lockstep_wait();
+
         // idle (paused, nothing new for a while): wait for input instead of spinning
         const bool idle = app.opt.frames < 0 && !app.run.playing() && app.now() - app.last_snapshot_change > 0.5;
         if (idle) glfwWaitEventsTimeout(0.1);
@@ -1103,6 +1108,11 @@ int run_loop(App& app) {
             }
             break;
         }
+        if (app.opt.render) {  // this frame's commands are posted: the runs may take them and train one tick
+            for (size_t i = 0; i < app.runs.size(); i++)
+                if (app.runs.view(i).live) app.runs.view(i).live->lockstep_release();
+            continue;  // no pacing: the frames before the picture draw nothing and wait for the trainer anyway
+        }
         // 60 frames per second at most: the trainer gets the rest of the CPU (vsync does this on a real display)
         const double spent = std::chrono::duration<double>(Clock::now() - t0).count();
         if (spent < frame_budget) std::this_thread::sleep_for(std::chrono::duration<double>(frame_budget - spent));
@@ -1136,6 +1146,7 @@ int gui_run(const GuiOptions& options) {
     App app;
     app.opt = options;
     app.runs.primary = &app.run;
+    app.run.lockstep = app.opt.render;  // render mode: every snapshot seen, every command between the same ticks
     app.player.attach(&app.runs);
     const char* prog = prog_name(app);
     const char* step_flag = app.opt.render ? "--step" : "--lesson-step";
