@@ -252,7 +252,8 @@ void Exporter::file_menu_items(bool has_attention, bool has_experts) {
 std::string Exporter::perform(const ExportContext& ctx, int fb_w, int fb_h) {
     if (requests.empty()) return "";
     std::vector<uint8_t> frame;  // read once, only if a picture is asked for
-    std::string note;
+    std::string note, failure;
+    size_t saved = 0;
     const RunView* primary = ctx.runs && ctx.runs->size() > 0 ? &ctx.runs->view(0) : nullptr;
     const int train_step = primary ? primary->step() : 0;
     for (const ExportRequest& r : requests) {
@@ -301,12 +302,14 @@ std::string Exporter::perform(const ExportContext& ctx, int fb_w, int fb_h) {
             const std::string path = unused_export_path(dir, base, ext);
             write_file_atomic(path, bytes);
             written.push_back(path);
-            note = "saved " + path;
+            if (saved++ == 0) note = "saved " + path;
         } catch (const std::exception& e) {
-            note = std::string("export failed: ") + e.what();
+            if (failure.empty()) failure = std::string("export failed: ") + e.what();
         }
     }
     requests.clear();
+    if (!failure.empty()) return failure;  // what went wrong comes first
+    if (saved > 1) note += " (and " + std::to_string(saved - 1) + " more in " + dir + ")";
     return note;
 }
 

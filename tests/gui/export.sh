@@ -3,8 +3,8 @@
 # --export-panel): its PNG is the panel's rectangle of the frame (the same size as its region in --layout-out,
 # the same pixels as that crop of the screenshot of the same frame); the loss history CSV holds the run's history
 # (the steps, and the losses `noamlab train` writes for the same config, seed and steps); the attention JSON has a
-# map per layer and head whose rows sum to 1. An export never overwrites: the second picture of the window at
-# the same step gets -2.
+# map per layer and head whose rows sum to 1. Two pictures of the window never share a file. An unwritable export
+# folder fails the run with one line; an unknown panel name is refused.
 #   usage: export.sh NOAMLAB SOURCE_DIR
 set -euo pipefail
 BIN=$1
@@ -17,6 +17,20 @@ STEPS=40
 gui free "$SRC/configs/default.json" --paused --frames 8 --train-steps $STEPS --export-dir "$tmp/ex" \
     --export-panel loss --export-panel attention --export-window --keys "Ctrl+P,Ctrl+Shift+P" --state-out "$tmp/state.json"
 ls "$tmp/ex" >"$tmp/files"
+# an export that cannot be written says so in one line and fails the headless run (exit 1); an unknown panel
+# name is refused before any window opens (exit 2)
+touch "$tmp/a-file"
+set +e
+XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui "$SRC/configs/default.json" --paused \
+    --frames 4 --export-window --export-dir "$tmp/a-file/sub" >"$tmp/bad.out" 2>"$tmp/bad.err"
+rc=$?
+"$BIN" gui "$SRC/configs/default.json" --frames 4 --export-panel nosuch >"$tmp/bad2.out" 2>"$tmp/bad2.err"
+rc2=$?
+set -e
+[ $rc -eq 1 ] && grep -q "export failed" "$tmp/bad.err" || { echo "FAIL: an unwritable export folder: exit $rc"; cat "$tmp/bad.err"; exit 1; }
+[ $rc2 -eq 2 ] && [ "$(wc -l <"$tmp/bad2.err")" -eq 1 ] && grep -q "no such panel" "$tmp/bad2.err" \
+    || { echo "FAIL: --export-panel nosuch: exit $rc2"; cat "$tmp/bad2.err"; exit 1; }
+
 # the same run headless, with its schedule intact (the window's run has the config's step count too)
 "$BIN" train "$SRC/configs/default.json" --stop-at $STEPS --threads 1 --out "$tmp/train.json" 2>/dev/null
 
