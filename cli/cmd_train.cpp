@@ -37,30 +37,26 @@ static const char* kHelp =
     "Exit code 1 when training stops on a non-finite loss or gradient (the message says why); 2 for bad usage\n"
     "or a bad config or run file (nothing is written then).\n";
 
-// moe: also the MoE fields of every step (see StepRecord)
+// moe: also the MoE fields of every step, under "moe" without their "moe_" prefix (see StepRecord)
 nlohmann::json history_to_json(const std::vector<StepRecord>& h, bool moe) {
     nlohmann::json a = nlohmann::json::array();
     for (const StepRecord& r : h) {
-        nlohmann::json j = {{"step", r.step}, {"loss", r.loss}, {"nll", r.nll}, {"accuracy", r.accuracy},
-                            {"lr", r.lr}, {"grad_norm", r.grad_norm}, {"tokens_per_sec", r.tokens_per_sec}};
-        if (r.val_loss >= 0) {
-            j["val_loss"] = r.val_loss;
-            j["val_accuracy"] = r.val_accuracy;
+        nlohmann::json j = {{"step", r.step}};
+        for (const StepRecordField& f : step_record_fields()) {
+            switch (f.kind) {
+            case StepFieldKind::measured:
+            case StepFieldKind::wallclock: j[f.name] = r.*f.field; break;
+            case StepFieldKind::validation:  // evaluated at this step only
+                if (r.val_loss >= 0) j[f.name] = r.*f.field;
+                break;
+            case StepFieldKind::optimizer:  // Adafactor's step statistics (zero for the other optimizers: left out)
+                if (r.rho > 0) j[f.name] = r.*f.field;
+                break;
+            case StepFieldKind::moe:
+                if (moe) j["moe"][f.name + 4] = r.*f.field;
+                break;
+            }
         }
-        if (r.rho > 0) {  // Adafactor's step statistics (zero for the other optimizers: left out)
-            j["update_rms"] = r.update_rms;
-            j["update_rms_max"] = r.update_rms_max;
-            j["clipped_fraction"] = r.clipped_fraction;
-            j["alpha"] = r.alpha;
-            j["rho"] = r.rho;
-            j["beta2hat"] = r.beta2hat;
-        }
-        if (moe)
-            j["moe"] = {{"aux_loss", r.moe_aux_loss}, {"balance_loss", r.moe_balance_loss},
-                        {"importance_loss", r.moe_importance_loss}, {"load_loss", r.moe_load_loss},
-                        {"z_loss", r.moe_z_loss}, {"dropped_fraction", r.moe_dropped_fraction},
-                        {"load_cv", r.moe_load_cv}, {"router_entropy", r.moe_router_entropy},
-                        {"router_logit_mean", r.moe_router_logit_mean}, {"router_logit_max", r.moe_router_logit_max}};
         a.push_back(j);
     }
     return a;

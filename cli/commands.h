@@ -15,6 +15,7 @@ int cmd_race(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
 int cmd_generate(const std::vector<std::string>& args);
 int cmd_export_torch(const std::vector<std::string>& args);
+int cmd_render(const std::vector<std::string>& args);  // the window in render mode (needs a display)
 
 // runs fn, turning UsageError / ConfigError / std::exception into one line on stderr and exit code 2
 int guarded(const std::string& command, int (*fn)(const std::vector<std::string>&), const std::vector<std::string>& args);

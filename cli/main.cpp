@@ -23,6 +23,8 @@ static const char* kUsage =
     "  generate CONFIG --tokens N text from a trained model: KV cache, sampling, speculative decoding\n"
     "                             (noamlab generate --help)\n"
     "  bench [flags]              speed: matmul GFLOP/s, training tokens/s (noamlab bench --help)\n"
+    "  render LESSON --step K --out shot.png\n"
+    "                             the picture of a lesson step, no person needed (a display: xvfb-run -a ...)\n"
     "  check LESSON.json...       validate lesson files\n"
     "  lesson run LESSON.json     play a lesson headless and check its observations (noamlab lesson --help)\n"
     "  lesson list [DIR]          the lessons, with their papers\n"
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
     if (cmd == "check") return noam::cli::guarded(cmd, noam::cli::cmd_check, rest);
     if (cmd == "lesson") return noam::cli::guarded(cmd, noam::cli::cmd_lesson, rest);
     if (cmd == "export-torch") return noam::cli::guarded(cmd, noam::cli::cmd_export_torch, rest);
+    if (cmd == "render") return noam::cli::guarded(cmd, noam::cli::cmd_render, rest);
     if (cmd == "info") return noam::cli::guarded(cmd, noam::cli::cmd_info, rest);
     std::fprintf(stderr, "noamlab: unknown command '%s' (see noamlab help)\n", cmd.c_str());
     return 2;

@@ -46,30 +46,9 @@ uint32_t crc32(const void* data, size_t n) {
 
 // ==== the pieces of the header ====
 
-// The history is stored by column, one array per StepRecord field ("history.loss" ...), so that a field added
-// later is one more array: a reader fills a column the file lacks with the field's default and ignores columns
-// it does not know.
-struct HistoryColumn {
-    const char* name;
-    float StepRecord::*field;
-};
-static const HistoryColumn kHistoryColumns[] = {
-    {"loss", &StepRecord::loss},         {"nll", &StepRecord::nll},
-    {"accuracy", &StepRecord::accuracy}, {"val_loss", &StepRecord::val_loss},
-    {"val_accuracy", &StepRecord::val_accuracy}, {"lr", &StepRecord::lr},
-    {"grad_norm", &StepRecord::grad_norm}, {"tokens_per_sec", &StepRecord::tokens_per_sec},
-    // Adafactor's step statistics (zero for the other optimizers)
-    {"update_rms", &StepRecord::update_rms}, {"update_rms_max", &StepRecord::update_rms_max},
-    {"clipped_fraction", &StepRecord::clipped_fraction}, {"alpha", &StepRecord::alpha}, {"rho", &StepRecord::rho},
-    {"beta2hat", &StepRecord::beta2hat}, {"second_moment_error", &StepRecord::second_moment_error},
-    // MoE routing statistics (zero for dense models)
-    {"moe_aux_loss", &StepRecord::moe_aux_loss}, {"moe_balance_loss", &StepRecord::moe_balance_loss},
-    {"moe_importance_loss", &StepRecord::moe_importance_loss}, {"moe_load_loss", &StepRecord::moe_load_loss},
-    {"moe_z_loss", &StepRecord::moe_z_loss}, {"moe_dropped_fraction", &StepRecord::moe_dropped_fraction},
-    {"moe_load_cv", &StepRecord::moe_load_cv}, {"moe_router_entropy", &StepRecord::moe_router_entropy},
-    {"moe_router_logit_mean", &StepRecord::moe_router_logit_mean},
-    {"moe_router_logit_max", &StepRecord::moe_router_logit_max},
-};
+// The history is stored by column, one array per StepRecord field ("history.loss" ...; step_record_fields() in
+// trainer.h, whose order is the column order), so that a field added later is one more array: a reader fills a
+// column the file lacks with the field's default and ignores columns it does not know.
 
 // xoshiro256** state words, and the Box-Muller spare (its float bits, so that it round-trips exactly)
 static nlohmann::json rng_to_json(const Rng& r) {
@@ -139,10 +118,11 @@ std::string encode_run(const Trainer& tr) {
     // the history by column
     const size_t rows = tr.history.size();
     std::vector<int32_t> steps(rows);
-    std::vector<std::vector<float>> columns(std::size(kHistoryColumns), std::vector<float>(rows));
+    const auto fields = step_record_fields();
+    std::vector<std::vector<float>> columns(fields.size(), std::vector<float>(rows));
     for (size_t i = 0; i < rows; i++) {
         steps[i] = tr.history[i].step;
-        for (size_t c = 0; c < std::size(kHistoryColumns); c++) columns[c][i] = tr.history[i].*kHistoryColumns[c].field;
+        for (size_t c = 0; c < fields.size(); c++) columns[c][i] = tr.history[i].*fields[c].field;
     }
 
     std::vector<Array> arrays;
@@ -150,8 +130,8 @@ std::string encode_run(const Trainer& tr) {
     for (size_t i = 0; i < state.size(); i++)
         arrays.push_back({"optimizer." + std::to_string(i), "float32", state[i], state_sizes[i]});
     arrays.push_back({"history.step", "int32", steps.data(), rows});
-    for (size_t c = 0; c < std::size(kHistoryColumns); c++)
-        arrays.push_back({std::string("history.") + kHistoryColumns[c].name, "float32", columns[c].data(), rows});
+    for (size_t c = 0; c < fields.size(); c++)
+        arrays.push_back({std::string("history.") + fields[c].name, "float32", columns[c].data(), rows});
 
     nlohmann::json h;
     h["program"] = "noamlab";
@@ -410,7 +390,7 @@ static DecodedRun decode(const std::string& path) {
             for (size_t i = 0; i < rows; i++) std::memcpy(&d.history[i].step, src + i * 4, 4);
             seen_steps = true;
         } else if (name.rfind("history.", 0) == 0) {
-            for (const HistoryColumn& c : kHistoryColumns)
+            for (const StepRecordField& c : step_record_fields())
                 if (name == std::string("history.") + c.name) {
                     expect("float32", rows, "header/history/rows says");
                     for (size_t i = 0; i < rows; i++) std::memcpy(&(d.history[i].*c.field), src + i * 4, 4);
@@ -548,7 +528,7 @@ ReplayResult replay_run(const std::string& path) {
         if (got.step != want.step)
             return differ("the file's history has step " + std::to_string(want.step) + " where the replay is at " +
                           std::to_string(got.step));
-        for (const HistoryColumn& c : kHistoryColumns) {
+        for (const StepRecordField& c : step_record_fields()) {
             if (c.field == &StepRecord::tokens_per_sec) continue;  // wall-clock
             if (!same_bits(got.*c.field, want.*c.field)) {
                 std::ostringstream s;

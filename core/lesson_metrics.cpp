@@ -87,22 +87,12 @@ static double metric_upto(const Condition& c, const Snapshot& s, const std::vect
     if (c.metric == "optimizer_memory_ratio") return s.optimizer_memory.tensors.empty() ? nan : s.optimizer_memory_ratio;
     if (c.metric.rfind("moe_", 0) == 0) {
         // the MoE statistics of the training batches: the mean of the last 20 steps (each batch routes differently)
-        static const std::vector<std::pair<std::string, float StepRecord::*>> fields = {
-            {"moe_load_cv", &StepRecord::moe_load_cv},
-            {"moe_dropped_fraction", &StepRecord::moe_dropped_fraction},
-            {"moe_router_logit_max", &StepRecord::moe_router_logit_max},
-            {"moe_router_entropy", &StepRecord::moe_router_entropy},
-            {"moe_aux_loss", &StepRecord::moe_aux_loss},
-            {"moe_balance_loss", &StepRecord::moe_balance_loss},
-            {"moe_importance_loss", &StepRecord::moe_importance_loss},
-            {"moe_load_loss", &StepRecord::moe_load_loss},
-            {"moe_z_loss", &StepRecord::moe_z_loss}};
         if (n == 0) return nan;
-        for (const auto& [name, field] : fields) {
-            if (name != c.metric) continue;
+        for (const StepRecordField& f : step_record_fields()) {
+            if (f.kind != StepFieldKind::moe || f.name != c.metric) continue;
             const size_t k = std::min<size_t>(20, n);
             double sum = 0;
-            for (size_t i = n - k; i < n; i++) sum += history[i].*field;
+            for (size_t i = n - k; i < n; i++) sum += history[i].*f.field;
             return sum / k;
         }
         return nan;

@@ -7,7 +7,7 @@ namespace noam {
 
 using Clock = std::chrono::steady_clock;
 
-LiveRun::LiveRun(const RunConfig& cfg, bool play) : cfg_(cfg) {
+LiveRun::LiveRun(const RunConfig& cfg, bool play, bool lockstep) : cfg_(cfg), lockstep_(lockstep) {
     // Two cores: one trains, the other draws the window (Mesa's software renderer needs it). An OpenMP team
     // of two beside a busy UI thread spins at its barriers and trains slower than one thread.
     if (cfg_.train.threads == 0) cfg_.train.threads = 1;
@@ -22,6 +22,10 @@ LiveRun::LiveRun(const RunConfig& cfg, bool play) : cfg_(cfg) {
 }
 
 LiveRun::~LiveRun() {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        lockstep_ = false;  // the worker no longer waits for a release
+    }
     post({CommandKind::Quit});
     if (thread_.joinable()) thread_.join();
 }
@@ -32,6 +36,19 @@ void LiveRun::post(Command c) {
         queue_.push_back(c);
     }
     cv_.notify_one();
+}
+
+void LiveRun::lockstep_release() {
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        released_++;
+    }
+    cv_.notify_one();
+}
+
+void LiveRun::lockstep_wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [&] { return !lockstep_ || done_ == released_; });
 }
 
 std::shared_ptr<const Snapshot> LiveRun::snapshot() const {
@@ -99,11 +116,20 @@ void LiveRun::worker() {
     int steps_per_tick = 1;     // steps between snapshots
     double max_steps_per_second = 0;
     double elapsed = 0;
+    uint64_t consumed = 0;      // lockstep: the releases taken
+    const bool paced_by_frames = lockstep_;  // lockstep: no speed limit (set before this thread started)
     while (true) {
         std::deque<Command> cmds;
         {
             std::unique_lock<std::mutex> lock(mu_);
-            if (queue_.empty() && !playing_ && pending == 0) cv_.wait(lock, [&] { return !queue_.empty(); });
+            if (lockstep_) {
+                done_ = consumed;  // the last release's work (commands, a tick, its snapshot) is done
+                done_cv_.notify_all();
+                cv_.wait(lock, [&] { return !lockstep_ || released_ > consumed; });
+                consumed = released_;
+            } else if (queue_.empty() && !playing_ && pending == 0) {
+                cv_.wait(lock, [&] { return !queue_.empty(); });
+            }
             cmds.swap(queue_);
         }
         bool changed = false;
@@ -164,7 +190,7 @@ void LiveRun::worker() {
             history_.insert(history_.end(), fresh.begin(), fresh.end());
         }
         publish(2.0, elapsed);
-        if (max_steps_per_second > 0 && !fresh.empty()) {
+        if (max_steps_per_second > 0 && !fresh.empty() && !paced_by_frames) {
             const double want = fresh.size() / max_steps_per_second;
             const double spent = std::chrono::duration<double>(Clock::now() - t0).count();
             if (want > spent) {

@@ -32,7 +32,8 @@ class LiveRun {
 public:
     // Builds the trainer on the calling thread (so config errors surface here, as exceptions),
     // then starts the worker, paused unless play is true.
-    LiveRun(const RunConfig& cfg, bool play);
+    // lockstep: see lockstep_release()
+    LiveRun(const RunConfig& cfg, bool play, bool lockstep = false);
     ~LiveRun();  // stops and joins the worker
     LiveRun(const LiveRun&) = delete;
     LiveRun& operator=(const LiveRun&) = delete;
@@ -50,6 +51,13 @@ public:
     uint64_t seed() const { return seed_.load(); }
     int generation() const { return generation_.load(); }
 
+    // Lockstep (`noamlab render`): the worker takes the queued commands and trains one tick only when the window
+    // releases it, once per frame after the frame's commands are posted, and the window waits for that tick's
+    // snapshot before its next frame. Every snapshot is then seen and every command lands between the same two
+    // ticks, however fast either thread runs: the window decides the same things at the same steps every time.
+    void lockstep_release();
+    void lockstep_wait();  // until the work of the last release is done (its snapshot published)
+
 private:
     void worker();
     void publish(double sample_every_seconds, double elapsed_seconds);
@@ -60,6 +68,9 @@ private:
     std::vector<std::string> vocab_labels_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
+    bool lockstep_ = false;                                  // under mu_
+    uint64_t released_ = 0, done_ = 0;                       // lockstep: releases given, and worked through
+    std::condition_variable done_cv_;
     std::deque<Command> queue_;
     std::shared_ptr<const Snapshot> snap_;
     std::vector<StepRecord> history_;

@@ -18,6 +18,38 @@
 
 namespace noam {
 
+std::span<const StepRecordField> step_record_fields() {
+    using K = StepFieldKind;
+    static const StepRecordField fields[] = {
+        {"loss", &StepRecord::loss, K::measured},
+        {"nll", &StepRecord::nll, K::measured},
+        {"accuracy", &StepRecord::accuracy, K::measured},
+        {"val_loss", &StepRecord::val_loss, K::validation},
+        {"val_accuracy", &StepRecord::val_accuracy, K::validation},
+        {"lr", &StepRecord::lr, K::measured},
+        {"grad_norm", &StepRecord::grad_norm, K::measured},
+        {"tokens_per_sec", &StepRecord::tokens_per_sec, K::wallclock},
+        {"update_rms", &StepRecord::update_rms, K::optimizer},
+        {"update_rms_max", &StepRecord::update_rms_max, K::optimizer},
+        {"clipped_fraction", &StepRecord::clipped_fraction, K::optimizer},
+        {"alpha", &StepRecord::alpha, K::optimizer},
+        {"rho", &StepRecord::rho, K::optimizer},
+        {"beta2hat", &StepRecord::beta2hat, K::optimizer},
+        {"second_moment_error", &StepRecord::second_moment_error, K::optimizer},
+        {"moe_aux_loss", &StepRecord::moe_aux_loss, K::moe},
+        {"moe_balance_loss", &StepRecord::moe_balance_loss, K::moe},
+        {"moe_importance_loss", &StepRecord::moe_importance_loss, K::moe},
+        {"moe_load_loss", &StepRecord::moe_load_loss, K::moe},
+        {"moe_z_loss", &StepRecord::moe_z_loss, K::moe},
+        {"moe_dropped_fraction", &StepRecord::moe_dropped_fraction, K::moe},
+        {"moe_load_cv", &StepRecord::moe_load_cv, K::moe},
+        {"moe_router_entropy", &StepRecord::moe_router_entropy, K::moe},
+        {"moe_router_logit_mean", &StepRecord::moe_router_logit_mean, K::moe},
+        {"moe_router_logit_max", &StepRecord::moe_router_logit_max, K::moe},
+    };
+    return fields;
+}
+
 // About how many bytes a run of this config allocates: weights, gradients and two optimizer arrays per parameter,
 // and the activations one batch keeps for the backward pass. An estimate (within a factor of about 2), only to
 // refuse a config that cannot fit before trying to allocate it.

@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,23 @@ struct StepRecord {
     float moe_router_logit_mean = 0; // logsumexp of the router logits: mean over tokens
     float moe_router_logit_max = 0;  //   and the maximum over tokens and layers
 };
+
+// The float fields of StepRecord, one table for every place that lists them (the saved-run columns, the
+// history JSON of `noamlab train --out`, the window's CSV/JSON exports, the lesson metrics, the determinism
+// tests). The order is the saved-run format's column order: append new fields at the end.
+enum class StepFieldKind {
+    measured,    // every step: loss, accuracy, lr, grad_norm
+    validation,  // only where val_loss >= 0 (evaluated at that step)
+    optimizer,   // Adafactor's step statistics (zero for the other optimizers)
+    moe,         // MoE routing statistics (zero for dense models); the name starts with "moe_"
+    wallclock,   // timing: not part of determinism
+};
+struct StepRecordField {
+    const char* name;
+    float StepRecord::*field;
+    StepFieldKind kind;
+};
+std::span<const StepRecordField> step_record_fields();
 
 struct EvalResult {
     double loss = 0, accuracy = 0;

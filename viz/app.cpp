@@ -34,6 +34,7 @@
 
 #include "config.h"
 #include "data.h"
+#include "export.h"
 #include "file_watch.h"
 #include "format.h"
 #include "gui_args.h"
@@ -170,7 +171,7 @@ struct App {
     std::vector<KeyEvent> keys;            // filled by the GLFW key callback, drained once per frame
     bool quit = false;
     bool show_keys = false, show_about = false;
-    std::string save_request;              // a PNG to write after this frame renders
+    Exporter exporter;                     // pictures and data asked for this frame (written after it renders)
     std::string status_note;               // a short message in the menu bar
     double status_note_until = 0;
     uint64_t fonts_run_id = 0;
@@ -182,7 +183,15 @@ struct App {
     double last_snapshot_change = 0;
     uint64_t last_snapshot_version = 0;
 
+    // ---- noamlab render: nothing is drawn until the training is over and every run has published its final
+    // snapshot (a fresh sample and weights at the final step); then opt.frames frames, on a frame clock
+    int render_phase = 0;                  // 0 training, 1 final snapshots asked for, 2 settled (drawing)
+    std::vector<uint64_t> render_versions; // the runs' snapshot versions when the final snapshots were asked for
+    int render_frames = 0;                 // frames drawn since settled
+
     double now() const { return std::chrono::duration<double>(Clock::now() - start_time).count(); }
+    // what the panels see as the time: the wall clock, or in render mode the frame count (the same every time)
+    double ui_now() const { return opt.render ? render_frames / 60.0 : now(); }
 };
 
 void key_callback(GLFWwindow* w, int key, int scancode, int action, int mods) {
@@ -277,9 +286,8 @@ void note(App& app, const std::string& s) {
     app.status_note_until = app.now() + 4.0;
 }
 
-std::string default_picture_name(const App& app) {
-    return "noamlab-step" + std::to_string(app.run.step()) + ".png";
-}
+// the panel kinds an export can name (defined in the lesson section below)
+const std::vector<std::string>& export_panel_kinds();
 
 // the lesson player's actions (defined in the lesson section below)
 bool stepper_shown(const App& app);
@@ -330,6 +338,10 @@ void handle_keys(App& app) {
                 set_scale(app, app.presenter.on ? presenter_scale(w, h) : 1.0f);
                 break;
             }
+            case KeyAction::PictureWindow: app.exporter.request("", ExportWhat::picture); break;
+            case KeyAction::PicturePanel:
+                if (!app.exporter.request_panel_under_mouse()) note(app, "no panel under the mouse");
+                break;
             case KeyAction::Quit: app.quit = true; break;
         }
     }
@@ -341,7 +353,8 @@ float draw_menu(App& app, double fps) {
     if (!ImGui::BeginMainMenuBar()) return h;
     h = ImGui::GetWindowSize().y;
     if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Save picture (PNG)")) app.save_request = default_picture_name(app);
+        const Snapshot* s = app.run.valid() ? app.run.snap.get() : nullptr;
+        app.exporter.file_menu_items(s && !s->attention.empty(), s && !s->moe_watched.empty());
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.quit = true;
         ImGui::EndMenu();
@@ -412,7 +425,7 @@ float draw_menu(App& app, double fps) {
         const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
         // frames per second only while training: a paused window redraws only when something happens
         char rate[32] = "";
-        if (app.run.training_now()) std::snprintf(rate, sizeof rate, "   %.0f fps", fps);
+        if (app.run.training_now() && !app.opt.render) std::snprintf(rate, sizeof rate, "   %.0f fps", fps);
         std::snprintf(right, sizeof right, "%s   %s   step %s%s", app.run.config().data.task.c_str(),
                       playing ? "training" : !app.lesson_mode && app.run.finished() ? "finished" : "paused", format_count(app.run.step()).c_str(),
                       rate);
@@ -434,7 +447,7 @@ float draw_menu(App& app, double fps) {
 
 void draw_help_windows(App& app) {
     if (app.show_keys) {
-        UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+        UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.ui_now()};
         DrawKeyHelp(key_context(app.lesson_mode, app.presenter.on), app.presenter.on, &app.show_keys, ui);
     }
     if (app.show_about) {
@@ -470,6 +483,17 @@ const PanelKindInfo kPanelKinds[] = {
 };
 
 const PanelKindInfo kOtherPanel{"", 1.0f, 150};
+
+// every panel's window ID ("Title###kind"); the grid and the enlarged head are one window, "attention"
+const std::vector<std::string>& export_panel_kinds() {
+    static const std::vector<std::string> kinds = [] {
+        std::vector<std::string> k;
+        for (const auto& p : kPanelKinds)
+            if (std::string(p.kind) != "attention_grid") k.push_back(p.kind);
+        return k;
+    }();
+    return kinds;
+}
 
 const PanelKindInfo& kind_info(const std::string& kind) {
     for (const auto& k : kPanelKinds)
@@ -635,7 +659,8 @@ void draw_lesson(App& app, float menu_h) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const bool list = app.show_list && !app.presenter.on;  // presenter mode: the narrative and the panels only
     const LessonLayout L = lesson_layout(vp->Size.x, vp->Size.y, menu_h, app.ui_scale, list);
-    UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+    UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.ui_now()};
+    ui.render = app.opt.render;
     // the tiles never overlap (the clear colour is their background) and the lesson places them
     ui.panel_flags = ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize;
     app.controls.busy = app.player.busy(app.run);
@@ -768,6 +793,7 @@ nlohmann::json lesson_state(const App& app) {
     } else {
         j["lesson"] = nullptr;
     }
+    j["exports"] = app.exporter.written;  // the files exported so far, in order
     j["lessons"] = nlohmann::json::array();
     for (const LessonEntry& e : app.library.entries()) {
         nlohmann::json ej = {{"file", e.file}, {"error", e.error}};
@@ -861,7 +887,8 @@ void draw_panels(App& app, float menu_h) {
     if (w != app.layout_w || h != app.layout_h) app.force_layout = true;
     const ImGuiCond cond = app.force_layout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     const PanelLayout L = default_layout(vp->Size.x, vp->Size.y, menu_h, app.ui_scale);
-    UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+    UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.ui_now()};
+    ui.render = app.opt.render;
     // Tiled panels need no background of their own: the clear colour is the same, and on llvmpipe not
     // filling six window rectangles saves about 40% of a frame. Overlapping panels get theirs back.
     if (!app.panels_overlap) ui.panel_flags = ImGuiWindowFlags_NoBackground;
@@ -955,6 +982,40 @@ void train_on_for_headless_target(App& app) {
     app.extra_train_posted = true;
 }
 
+ExportContext export_context(const App& app) {
+    ExportContext c;
+    if (app.lesson_mode && app.player.active()) {
+        c.lesson = app.player.lesson().id;
+        c.lesson_step = app.player.index() + 1;
+    } else {
+        c.lesson = std::filesystem::path(app.opt.config_path.empty() ? "default" : app.opt.config_path).stem().string();
+    }
+    c.runs = &app.runs;
+    c.framebuffer_scale = ImGui::GetIO().DisplayFramebufferScale.x;
+    return c;
+}
+
+// noamlab render: once the lesson step's training (and --train-steps) is over, every run is asked for a final
+// snapshot (a Pause publishes one, with a sample and weights at that step: nothing left from an earlier moment);
+// once all have arrived, the panels are drawn.
+void settle_render(App& app, int frame) {
+    if (app.render_phase == 2 || frame < 3 || !key_script_done(app) || !app.run.valid()) return;
+    if (app.render_phase == 0) {
+        if (!train_target_reached(app) || (app.lesson_mode && app.player.busy(app.run))) return;
+        if (app.lesson_mode && app.opt.train_steps > 0 && !app.extra_train_posted) return;
+        app.render_versions.clear();
+        for (size_t i = 0; i < app.runs.size(); i++) app.render_versions.push_back(app.runs.view(i).snapshot_version);
+        app.run.post(CommandKind::Pause);  // reaches the side-by-side runs too
+        app.render_phase = 1;
+        return;
+    }
+    for (size_t i = 0; i < app.runs.size() && i < app.render_versions.size(); i++)
+        if (app.runs.view(i).snapshot_version == app.render_versions[i]) return;
+    app.render_phase = 2;
+}
+
+const char* prog_name(const App& app) { return app.opt.render ? "noamlab render" : "noamlab gui"; }
+
 int run_loop(App& app) {
     bool gl_ready = false;
     int frame = 0;
@@ -967,6 +1028,11 @@ int run_loop(App& app) {
         const double interval = std::chrono::duration<double>(t0 - prev_start).count();
         prev_start = t0;
         if (frame > 0 && interval > 0) fps = fps == 0 ? 1.0 / interval : 0.9 * fps + 0.1 / interval;
+
+        // render mode: the runs' ticks released by the last frame are done, their snapshots in (see LiveRun)
+        if (app.opt.render)
+            for (size_t i = 0; i < app.runs.size(); i++)
+                if (app.runs.view(i).live) app.runs.view(i).live->lockstep_wait();
 
         // idle (paused, nothing new for a while): wait for input instead of spinning
         const bool idle = app.opt.frames < 0 && !app.run.playing() && app.now() - app.last_snapshot_change > 0.5;
@@ -992,25 +1058,33 @@ int run_loop(App& app) {
         handle_keys(app);
         poll_lesson_files(app);
         train_on_for_headless_target(app);
+        if (app.opt.render) settle_render(app, frame);
+        const bool draw = !app.opt.render || app.render_phase == 2;
 
         // the last frame of a headless run: enough frames, the keys replayed (and two frames to show their
         // effect), and trained far enough (or given up)
         bool last = false, timed_out = false;
         const int keys_end = app.opt.keys.empty() ? 0 : 2 + (int)app.opt.keys.size() + 2;
-        if (app.opt.frames > 0 && frame + 1 >= std::max(app.opt.frames, keys_end) && frame >= 3) {
+        if (app.opt.render) {
+            if (draw && app.render_frames + 1 >= app.opt.frames) last = true;
+            else if (app.now() > app.opt.timeout_seconds) last = timed_out = true;
+        } else if (app.opt.frames > 0 && frame + 1 >= std::max(app.opt.frames, keys_end) && frame >= 3) {
             if (train_target_reached(app)) last = true;
             else if (app.now() > app.opt.timeout_seconds) last = timed_out = true;
         }
 
         app.regions.clear();
-        const float menu_h = app.presenter.on ? 0.0f : draw_menu(app, fps);
-        if (app.lesson_mode) draw_lesson(app, menu_h);
-        else draw_panels(app, menu_h);
-        if (app.presenter.on && !app.show_keys) {
-            UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
-            app.presenter.DrawHint(ui);
+        if (draw) {
+            const float menu_h = app.presenter.on ? 0.0f : draw_menu(app, fps);
+            if (app.lesson_mode) draw_lesson(app, menu_h);
+            else draw_panels(app, menu_h);
+            app.exporter.panel_controls(export_panel_kinds(), &app.regions, app.ui_scale);
+            if (app.presenter.on && !app.show_keys) {
+                UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.ui_now()};
+                app.presenter.DrawHint(ui);
+            }
+            draw_help_windows(app);
         }
-        draw_help_windows(app);
         write_state_if_changed(app, last);
 
         ImGui::Render();
@@ -1023,18 +1097,26 @@ int run_loop(App& app) {
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
         std::string err;
-        if (!app.save_request.empty()) {
-            if (write_back_buffer_png(app.save_request, fb_w, fb_h, err)) note(app, "saved " + app.save_request);
-            else note(app, err);
-            app.save_request.clear();
+        if (last) {  // --export-panel / --export-window: what a person would ask for with the menus and keys
+            for (const std::string& p : app.opt.export_panels) app.exporter.request_panel_all(p);
+            if (app.opt.export_window) app.exporter.request("", ExportWhat::picture);
+        }
+        if (!app.exporter.requests.empty()) {
+            const std::string n = app.exporter.perform(export_context(app), fb_w, fb_h);
+            note(app, n);
+            if (last && n.rfind("export failed", 0) == 0) {
+                std::fprintf(stderr, "%s: %s\n", prog_name(app), n.c_str());
+                exit_code = 1;
+            }
+            if (last) write_state_if_changed(app, true);  // --state-out lists this frame's exports too
         }
         if (last) {
             if (!app.opt.screenshot.empty() && !write_back_buffer_png(app.opt.screenshot, fb_w, fb_h, err)) {
-                std::fprintf(stderr, "noamlab gui: %s\n", err.c_str());
+                std::fprintf(stderr, "%s: %s\n", prog_name(app), err.c_str());
                 exit_code = 1;
             }
             if (!app.opt.layout_out.empty() && !write_layout_json(app, app.opt.layout_out, fb_w, fb_h)) {
-                std::fprintf(stderr, "noamlab gui: cannot write %s\n", app.opt.layout_out.c_str());
+                std::fprintf(stderr, "%s: cannot write %s\n", prog_name(app), app.opt.layout_out.c_str());
                 exit_code = 1;
             }
         }
@@ -1049,20 +1131,26 @@ int run_loop(App& app) {
             app.idle_work_ms.push_back((float)work);
         }
         frame++;
+        if (draw && app.opt.render) app.render_frames++;
         if (last) {
             if (timed_out) {
-                std::fprintf(stderr, "noamlab gui: --train-steps %d not reached within %.0f s (at step %d)\n",
+                std::fprintf(stderr, "%s: --train-steps %d not reached within %.0f s (at step %d)\n", prog_name(app),
                              app.opt.train_steps, app.opt.timeout_seconds, app.run.step());
                 exit_code = 1;
             }
             break;
+        }
+        if (app.opt.render) {  // this frame's commands are posted: the runs may take them and train one tick
+            for (size_t i = 0; i < app.runs.size(); i++)
+                if (app.runs.view(i).live) app.runs.view(i).live->lockstep_release();
+            continue;  // no pacing: the frames before the picture draw nothing and wait for the trainer anyway
         }
         // 60 frames per second at most: the trainer gets the rest of the CPU (vsync does this on a real display)
         const double spent = std::chrono::duration<double>(Clock::now() - t0).count();
         if (spent < frame_budget) std::this_thread::sleep_for(std::chrono::duration<double>(frame_budget - spent));
     }
     if (!app.opt.frame_stats.empty() && !write_frame_stats(app, app.opt.frame_stats)) {
-        std::fprintf(stderr, "noamlab gui: cannot write %s\n", app.opt.frame_stats.c_str());
+        std::fprintf(stderr, "%s: cannot write %s\n", prog_name(app), app.opt.frame_stats.c_str());
         exit_code = 1;
     }
     return exit_code;
@@ -1073,24 +1161,33 @@ int run_loop(App& app) {
 // ============================================================================ [SECTION] gui_main
 
 int gui_main(const std::vector<std::string>& args) {
-    App app;
-    app.runs.primary = &app.run;
-    app.player.attach(&app.runs);
+    GuiOptions opt;
     std::string error;
-    if (!parse_gui_args(args, app.opt, error)) {
+    if (!parse_gui_args(args, opt, error)) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 2;
     }
-    if (app.opt.help) {
+    if (opt.help) {
         std::fputs(gui_usage(), stdout);
         return 0;
     }
+    return gui_run(opt);
+}
+
+int gui_run(const GuiOptions& options) {
+    App app;
+    app.opt = options;
+    app.runs.primary = &app.run;
+    app.run.lockstep = app.opt.render;  // render mode: every snapshot seen, every command between the same ticks
+    app.player.attach(&app.runs);
+    const char* prog = prog_name(app);
+    const char* step_flag = app.opt.render ? "--step" : "--lesson-step";
 
     // what to open, before any window: a bad file is reported the same way with or without a display.
     // A lesson is a file with "steps"; anything else is a run config; no file: the first lesson of the folder.
     const std::string lessons_dir = app.opt.lessons_dir.empty() ? std::string(NOAM_SOURCE_DIR) + "/lessons" : app.opt.lessons_dir;
     if (!std::filesystem::is_directory(lessons_dir)) {
-        std::fprintf(stderr, "noamlab gui: --lessons %s: not a folder\n", lessons_dir.c_str());
+        std::fprintf(stderr, "%s: --lessons %s: not a folder\n", prog, lessons_dir.c_str());
         return 2;
     }
     app.library = LessonLibrary(lessons_dir);
@@ -1109,15 +1206,15 @@ int gui_main(const std::vector<std::string>& args) {
         }
         if (!lesson) cfg = load_run_config(config_path);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "noamlab gui: %s\n", e.what());
+        std::fprintf(stderr, "%s: %s\n", prog, e.what());
         return 2;
     }
     if (app.opt.lesson_step > 0 && !lesson) {
-        std::fprintf(stderr, "noamlab gui: --lesson-step needs a lesson (%s is a run config)\n", config_path.c_str());
+        std::fprintf(stderr, "%s: %s needs a lesson (%s is a run config)\n", prog, step_flag, config_path.c_str());
         return 2;
     }
     if (lesson && app.opt.lesson_step > (int)lesson->steps.size()) {
-        std::fprintf(stderr, "noamlab gui: --lesson-step %d: %s has %zu steps\n", app.opt.lesson_step, lesson->file.c_str(),
+        std::fprintf(stderr, "%s: %s %d: %s has %zu steps\n", prog, step_flag, app.opt.lesson_step, lesson->file.c_str(),
                      lesson->steps.size());
         return 2;
     }
@@ -1125,6 +1222,14 @@ int gui_main(const std::vector<std::string>& args) {
         app.library.add_file(app.opt.config_path);  // listed too
         app.show_list = false;  // a lesson chosen on the command line (a teacher's): all the room for it; L shows the list
     }
+    for (const std::string& p : app.opt.export_panels)
+        if (std::find(export_panel_kinds().begin(), export_panel_kinds().end(), p) == export_panel_kinds().end()) {
+            std::string known;
+            for (const std::string& k : export_panel_kinds()) known += (known.empty() ? "" : ", ") + k;
+            std::fprintf(stderr, "noamlab gui: --export-panel %s: no such panel (one of: %s)\n", p.c_str(), known.c_str());
+            return 2;
+        }
+    app.exporter.dir = app.opt.export_dir;
     if (app.opt.seed_set) {
         if (lesson) {
             Lesson l = *lesson;
@@ -1137,8 +1242,9 @@ int gui_main(const std::vector<std::string>& args) {
     // ---- window and GL context
     glfwSetErrorCallback(on_glfw_error);
     if (!glfwInit()) {
-        std::fprintf(stderr, "noamlab: no display found (%s); %s\n", no_display_reason().c_str(), kHeadlessHint);
-        return 1;
+        std::fprintf(stderr, "noamlab: no display found (%s); %s\n", no_display_reason().c_str(),
+                     app.opt.render ? "noamlab render needs one: xvfb-run -a noamlab render ..." : kHeadlessHint);
+        return app.opt.render ? 2 : 1;
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -1211,7 +1317,7 @@ int gui_main(const std::vector<std::string>& args) {
     if (lesson) {
         open_lesson(app, lesson, app.opt.lesson_step > 0 ? app.opt.lesson_step - 1 : 0);
         if (!app.run.valid()) {
-            std::fprintf(stderr, "noamlab gui: %s: %s\n", lesson->file.c_str(), app.player.error.c_str());
+            std::fprintf(stderr, "%s: %s: %s\n", prog, lesson->file.c_str(), app.player.error.c_str());
             code = 2;
         } else {
             if (app.opt.play && !app.player.busy(app.run)) app.player.toggle_play(app.run);
@@ -1220,7 +1326,7 @@ int gui_main(const std::vector<std::string>& args) {
     } else {
         const bool play = starts_playing(app.opt);
         if (!app.run.start(cfg, play)) {
-            std::fprintf(stderr, "noamlab gui: %s: %s\n", config_path.c_str(), app.run.start_error.c_str());
+            std::fprintf(stderr, "%s: %s: %s\n", prog, config_path.c_str(), app.run.start_error.c_str());
             code = 2;
         } else {
             if (app.opt.train_steps > 0 && !play) app.run.post(CommandKind::StepN, app.opt.train_steps);

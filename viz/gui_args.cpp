@@ -40,13 +40,21 @@ const char* gui_usage() {
            "  --keys LIST          press keys, one per frame from the third: e.g. \"Right,Right,Space\"\n"
            "  --state-out F        write the lesson player's state (step, ticked observations, errors) to F\n"
            "                       (JSON), rewritten whenever it changes\n"
+           "  --export-dir DIR     where exports go (default ./noamlab-exports/); files are named by lesson,\n"
+           "                       step, panel and training step, never overwriting (-2, -3 ...)\n"
+           "  --export-panel NAME  on the last frame, export panel NAME (loss, attention, ... as in a lesson's\n"
+           "                       \"panels\"): its picture (PNG), the history (CSV, JSON), and the attention\n"
+           "                       maps or expert assignments (JSON) where it shows them; repeatable\n"
+           "  --export-window      on the last frame, the whole window's picture into the export folder\n"
            "  --help               this text\n"
            "\n"
            "Keys in a lesson: Right / Left next / previous step (through the forward-pass stepper first when\n"
            "it is shown; PageDown / PageUp too), Home / End first / last step, Space play/pause, Period one\n"
            "training step, L the lesson list. Free run: Space play/pause, Right arrow step once. Both: Ctrl+R\n"
            "reset (R alone in presenter mode), F5 presenter mode, ? or F1 the keys, T the theme, Ctrl + /\n"
-           "Ctrl - / Ctrl 0 UI scale, Ctrl+Q quit.\n";
+           "Ctrl - / Ctrl 0 UI scale, Ctrl+P picture of the window, Ctrl+Shift+P picture of the panel under\n"
+           "the mouse (or the last focused one), Ctrl+Q quit. Right-click a panel (or its PNG button when the\n"
+           "mouse is over it) for its picture and data; File has the window's. The menu bar names the file written.\n";
 }
 
 namespace {
@@ -223,6 +231,16 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");
             out.state_out = v;
+        } else if (a == "--export-dir") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a folder");
+            out.export_dir = v;
+        } else if (a == "--export-panel") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a panel name such as loss or attention");
+            out.export_panels.push_back(v);
+        } else if (a == "--export-window") {
+            out.export_window = true;
         } else if (a == "--seed") {
             if (!value(v)) return false;
             errno = 0;

@@ -32,6 +32,12 @@ struct GuiOptions {
     bool presenter = false;       // --presenter: open in presenter mode (full screen, large type; F5 leaves)
     std::string theme;            // --theme dark|light|contrast (empty: the remembered one, else dark)
     std::string lessons_dir;      // --lessons DIR: the folder the lesson list shows (default: the source tree's lessons/)
+    std::string export_dir = "noamlab-exports";  // --export-dir DIR: where Ctrl+P, Ctrl+Shift+P and the export menus write
+    std::vector<std::string> export_panels;  // --export-panel NAME: on the last frame, the panel's PNG, CSV, JSON
+    bool export_window = false;   // --export-window: on the last frame, the whole window's PNG into the export folder
+    // `noamlab render` (not a gui flag): nothing time-dependent on screen (fps, measured speeds), the panels
+    // drawn only once the step's training is over and its final snapshot is in, then a fixed number of frames
+    bool render = false;
     bool help = false;
 };
 

@@ -135,8 +135,8 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
             ImGui::TextUnformatted(v.c_str());
         };
         const double tps = run.tokens_per_second();
-        cell("tokens/s", tps > 0 ? format_si(tps) : "–");
-        cell("elapsed", format_duration(s.elapsed_seconds));
+        cell("tokens/s", ui.render ? "not measured in render" : tps > 0 ? format_si(tps) : "–");
+        cell("elapsed", ui.render ? "not measured in render" : format_duration(s.elapsed_seconds));
         std::snprintf(buf, sizeof buf, "%.2e", has ? last->lr : 0.0f);
         cell("lr", has ? buf : "–");
         std::snprintf(buf, sizeof buf, "%.2f", has ? last->grad_norm : 0.0f);

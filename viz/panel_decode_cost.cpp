@@ -135,7 +135,7 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
     if (built_context != context) prepare();
     // one variant per frame: a few tokens (well under a millisecond each for a lesson model)
     // (a larger model's forward can take milliseconds: then time less often, at most a fifth of the wall time)
-    if (ui.now >= next_measure_at) {
+    if (!ui.render && ui.now >= next_measure_at) {
         const auto t0 = std::chrono::steady_clock::now();
         measure(variants[turn % variants.size()]);
         turn++;
@@ -188,7 +188,8 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
         values.push_back((float)median(v.uncached_us));
         to.colors.push_back(u_col);
     }
-    BarChart("time", labels, values, ImVec2(avail_w, bar_h * labels.size()), to);
+    if (ui.render) ImGui::TextDisabled("not measured in render (the wall clock differs every time)");
+    else BarChart("time", labels, values, ImVec2(avail_w, bar_h * labels.size()), to);
     if (ui.regions) {
         const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
         ui.regions->record("decode_cost_time", Rect{a.x, a.y, b.x - a.x, b.y - a.y});

@@ -196,7 +196,7 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
         else round();
         next_round_at = ui.now + 1.0 / rounds_per_second;
     }
-    time_slice(0.004);  // a few milliseconds a frame, whatever the models' size
+    if (!ui.render) time_slice(0.004);  // a few milliseconds a frame, whatever the models' size
 
     // ---- the numbers
     const SpeculativeStats& st = spec->stats;
@@ -206,7 +206,9 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
                         format_count(target_weights->step).c_str(), runs.label(1).c_str(),
                         format_count(draft_weights->step).c_str());
     const ImVec2 speed_top = ImGui::GetCursorScreenPos();
-    if (timing == Timing::Done && plain_seconds > 0 && spec_seconds > 0) {
+    if (ui.render) {
+        ImGui::TextDisabled("speed-up: not measured in render (the wall clock differs every time)");
+    } else if (timing == Timing::Done && plain_seconds > 0 && spec_seconds > 0) {
         const double ratio = plain_seconds / spec_seconds;
         const SpeculativeStats& ts2 = time_spec->stats;
         ImGui::Text("measured: %d tokens in %.2f ms plain, %.2f ms speculative: %.2fx %s", time_n, plain_seconds * 1e3,

@@ -106,7 +106,7 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().text_dim));
     ImGui::TextWrapped("%s", arch.c_str());
     ImGui::PopStyleColor();
-    const double tps = run.training_now() ? run.tokens_per_second() : 0;
+    const double tps = run.training_now() && !ui.render ? run.tokens_per_second() : 0;
     if (tps > 0)
         ImGui::TextWrapped("Training: %s tokens/s × %s FLOP = %s FLOP/s", format_si(tps).c_str(),
                     format_si(ms.flops_per_token_train).c_str(), format_si(tps * ms.flops_per_token_train).c_str());

@@ -49,17 +49,24 @@ const std::vector<KeyRow>& key_table() {
         {KeyAction::NormalSize, "Ctrl 0", "normal size", windowed, {{GLFW_KEY_0, true}, {GLFW_KEY_KP_0, true}}},
         {KeyAction::NormalSize, "Ctrl 0", "the presenter size for this screen", presenting,
          {{GLFW_KEY_0, true}, {GLFW_KEY_KP_0, true}}},
+        {KeyAction::PictureWindow, "Ctrl+P", "picture of the window (PNG, for slides)", kKeysEverywhere, {{GLFW_KEY_P, true}}},
+        {KeyAction::PicturePanel, "Ctrl+Shift+P", "picture of the panel under the mouse (or the last focused)", kKeysEverywhere,
+         {{GLFW_KEY_P, true, true}}},
         {KeyAction::Quit, "Ctrl+Q", "quit", kKeysEverywhere, {{GLFW_KEY_Q, true}}},
     };
     return rows;
 }
 
 KeyAction key_action(int key, int mods, unsigned context) {
-    const bool ctrl = (mods & GLFW_MOD_CONTROL) != 0;
-    for (const KeyRow& r : key_table()) {
-        if (!(r.contexts & context)) continue;
-        for (const KeyBinding& b : r.bind)
-            if (b.key != 0 && b.key == key && b.ctrl == ctrl) return r.action;
+    const bool ctrl = (mods & GLFW_MOD_CONTROL) != 0, shift = (mods & GLFW_MOD_SHIFT) != 0;
+    // a binding that asks for Shift wins over one that ignores it (Ctrl+Shift+P is not Ctrl+P)
+    for (const bool want_shift : {true, false}) {
+        if (want_shift && !shift) continue;
+        for (const KeyRow& r : key_table()) {
+            if (!(r.contexts & context)) continue;
+            for (const KeyBinding& b : r.bind)
+                if (b.key != 0 && b.key == key && b.ctrl == ctrl && b.shift == want_shift) return r.action;
+        }
     }
     return KeyAction::None;
 }

@@ -14,7 +14,7 @@ namespace noam::viz {
 // What a key does. The app performs the action; the table says which key means which action where.
 enum class KeyAction {
     None, NextStep, PrevStep, FirstStep, LastStep, PlayPause, StepOnce, Reset, ToggleList,
-    TogglePresenter, Back, KeyHelp, CycleTheme, Larger, Smaller, NormalSize, Quit,
+    TogglePresenter, Back, KeyHelp, CycleTheme, Larger, Smaller, NormalSize, PictureWindow, PicturePanel, Quit,
 };
 
 // Where a key is live: exactly one of these describes the window at a time (key_context).
@@ -29,7 +29,8 @@ unsigned key_context(bool lesson_mode, bool presenting);
 
 struct KeyBinding {
     int key = 0;        // a GLFW key code (0: no binding)
-    bool ctrl = false;  // Ctrl held (Shift is ignored: '?' is Shift+/ on most layouts)
+    bool ctrl = false;  // Ctrl held
+    bool shift = false; // Shift held too; a binding without it ignores Shift ('?' is Shift+/ on most layouts)
 };
 
 struct KeyRow {

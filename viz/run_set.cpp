@@ -36,6 +36,7 @@ bool RunSet::start_companions(const std::string& label, const std::vector<std::p
         auto c = std::make_unique<Companion>();
         c->label = name;
         if (primary && !primary->watched_param.empty()) c->view.watch_param(primary->watched_param);
+        c->view.lockstep = primary && primary->lockstep;
         if (!c->view.start(cfg, false)) {
             error = "the run \"" + name + "\" could not start: " + c->view.start_error;
             clear_companions();

@@ -8,7 +8,7 @@ namespace noam::viz {
 
 bool RunView::start(const RunConfig& cfg, bool play) {
     try {
-        auto next = std::make_unique<LiveRun>(cfg, play);  // builds data + model here: errors throw now
+        auto next = std::make_unique<LiveRun>(cfg, play, lockstep);  // builds data + model here: errors throw now
         live = std::move(next);                            // the old run's destructor joins its worker
     } catch (const std::exception& e) {
         start_error = e.what();

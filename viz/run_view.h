@@ -29,6 +29,7 @@ struct RunView {
     // Builds a new LiveRun from cfg; on an exception (ConfigError, invalid_argument ...) keeps the current
     // run, stores the message in start_error and returns false.
     bool start(const RunConfig& cfg, bool play);
+    bool lockstep = false;                  // runs started from now train in lockstep with the frames (LiveRun)
     // The weight matrix whose second moment the snapshots carry (for the second-moment picture; "" none).
     // The current run is asked at once (CommandKind::WatchParam), and every run started later before its first
     // step, so Adafactor's exact V of that matrix is exact from step 0.

@@ -23,6 +23,8 @@ struct UiContext {
     RegionRecorder* regions = nullptr;
     double now = 0;      // seconds since the window opened
     int panel_flags = 0; // extra ImGuiWindowFlags for every panel (NoBackground when the tiles do not overlap)
+    bool render = false; // `noamlab render`: the same picture every time: no measured speeds or times (panels
+                         // say "not measured in render"), now counts frames (1/60 s each)
 };
 
 }  // namespace noam::viz

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <set>
 #include <utility>
 
@@ -33,12 +34,12 @@ uint32_t u32(const ImVec4& c) { return pack_rgba({c.x, c.y, c.z}); }
 
 TEST(KeyTable, NoKeyMeansTwoThingsInOneContext) {
     for (unsigned ctx : kContexts) {
-        std::map<std::pair<int, bool>, KeyAction> seen;
+        std::map<std::tuple<int, bool, bool>, KeyAction> seen;
         for (const KeyRow& r : key_table()) {
             if (!(r.contexts & ctx)) continue;
             for (const KeyBinding& b : r.bind) {
                 if (b.key == 0) continue;
-                auto [it, fresh] = seen.insert({{b.key, b.ctrl}, r.action});
+                auto [it, fresh] = seen.insert({{b.key, b.ctrl, b.shift}, r.action});
                 EXPECT_TRUE(fresh || it->second == r.action) << "key " << b.key << " (ctrl " << b.ctrl
                                                              << ") is bound twice in context " << ctx << ": " << r.keys;
             }
@@ -55,10 +56,19 @@ TEST(KeyTable, EveryRowDispatchesToItsOwnAction) {
             if (!(r.contexts & ctx)) continue;
             for (const KeyBinding& b : r.bind)
                 if (b.key) {
-                    EXPECT_EQ(key_action(b.key, b.ctrl ? GLFW_MOD_CONTROL : 0, ctx), r.action) << r.keys;
+                    const int mods = (b.ctrl ? GLFW_MOD_CONTROL : 0) | (b.shift ? GLFW_MOD_SHIFT : 0);
+                    EXPECT_EQ(key_action(b.key, mods, ctx), r.action) << r.keys;
                 }
         }
     }
+}
+
+TEST(KeyTable, ShiftMattersOnlyWhereABindingAsksForIt) {
+    // Ctrl+Shift+P is the panel's picture, Ctrl+P the window's; '?' (Shift+/) still finds the key help
+    EXPECT_EQ(key_action(GLFW_KEY_P, GLFW_MOD_CONTROL, kKeysLesson), KeyAction::PictureWindow);
+    EXPECT_EQ(key_action(GLFW_KEY_P, GLFW_MOD_CONTROL | GLFW_MOD_SHIFT, kKeysLesson), KeyAction::PicturePanel);
+    EXPECT_EQ(key_action(GLFW_KEY_SLASH, GLFW_MOD_SHIFT, kKeysPresentLesson), KeyAction::KeyHelp);
+    EXPECT_EQ(key_action(GLFW_KEY_P, 0, kKeysLesson), KeyAction::None);
 }
 
 TEST(KeyTable, PresentingALessonNeedsNoMouse) {

@@ -120,3 +120,31 @@ TEST(SetupPanel, ApplyShowsTheErrorAndKeepsTheRun) {
     EXPECT_EQ(run.run_id, 2u);
     EXPECT_EQ(run.config().model.n_heads, 2);
 }
+
+// Lockstep (noamlab render): nothing trains until the window releases a tick; each release is one tick (one
+// step here) whose snapshot is in when lockstep_wait() returns; commands posted between releases are taken at
+// the next one, so the run pauses exactly where the window asked.
+TEST(RunView, LockstepTrainsOneTickPerRelease) {
+    RunView run;
+    run.lockstep = true;
+    ASSERT_TRUE(run.start(default_config(), false)) << run.start_error;
+    run.post(CommandKind::StepN, 10);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    run.live->lockstep_wait();
+    run.refresh();
+    EXPECT_EQ(run.step(), 0) << "trained without a release";
+    for (int i = 1; i <= 3; i++) {
+        run.live->lockstep_release();
+        run.live->lockstep_wait();
+        run.refresh();
+        EXPECT_EQ(run.step(), i) << "one step per release";
+    }
+    run.post(CommandKind::Pause);
+    for (int i = 0; i < 3; i++) {
+        run.live->lockstep_release();
+        run.live->lockstep_wait();
+    }
+    run.refresh();
+    EXPECT_EQ(run.step(), 3) << "the pause posted before the release must stop the run before another step";
+    EXPECT_EQ(run.history.size(), 3u);
+}
