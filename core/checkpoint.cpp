@@ -369,7 +369,7 @@ static DecodedRun decode(const std::string& path) {
         };
         if (name == "weights") {
             d.weights.resize(count);
-            std::memcpy(d.weights.data(), src, count * 4);
+            if (count > 0) std::memcpy(d.weights.data(), src, count * 4);
             seen_weights = true;
         } else if (name.rfind("optimizer.", 0) == 0) {
             size_t k = 0;
@@ -383,7 +383,9 @@ static DecodedRun decode(const std::string& path) {
                                                     std::to_string(d.state_sizes.size()) + " state arrays");
             expect("float32", d.state_sizes[k], "header/optimizer/state_sizes says");
             d.state[k].resize(count);
-            std::memcpy(d.state[k].data(), src, count * 4);
+            // an optimizer without state for this array (SGD without momentum) has count 0, and an empty vector's
+            // data() may be null: memcpy(null, src, 0) is undefined behaviour (UBSan's nonnull-attribute)
+            if (count > 0) std::memcpy(d.state[k].data(), src, count * 4);
             seen_state[k] = 1;
         } else if (name == "history.step") {
             expect("int32", rows, "header/history/rows says");

@@ -1023,6 +1023,15 @@ int run_loop(App& app) {
     const double frame_budget = 1.0 / 60.0;
     Clock::time_point prev_start = Clock::now();
     double fps = 0;
+    const Clock::time_point loop_start = prev_start;
+    std::ofstream frame_log;
+    if (!app.opt.frame_log.empty()) {
+        frame_log.open(app.opt.frame_log);
+        if (!frame_log) {
+            std::fprintf(stderr, "noamlab gui: cannot write %s\n", app.opt.frame_log.c_str());
+            return 1;
+        }
+    }
     while (!app.quit && !glfwWindowShouldClose(app.window)) {
         const Clock::time_point t0 = Clock::now();
         const double interval = std::chrono::duration<double>(t0 - prev_start).count();
@@ -1124,12 +1133,18 @@ int run_loop(App& app) {
 
         // frame statistics while the model trains (skipping the first frames: atlas, first layout)
         const double work = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (frame >= 5 && app.run.training_now()) {
-            app.frame_work_ms.push_back((float)work);
-            app.frame_interval_ms.push_back((float)(interval * 1000.0));
-        } else if (frame >= 5) {
-            app.idle_work_ms.push_back((float)work);
+        // (kept only when asked for: an open window would otherwise grow these lists forever)
+        if (frame >= 5 && !app.opt.frame_stats.empty()) {
+            if (app.run.training_now()) {
+                app.frame_work_ms.push_back((float)work);
+                app.frame_interval_ms.push_back((float)(interval * 1000.0));
+            } else {
+                app.idle_work_ms.push_back((float)work);
+            }
         }
+        if (frame_log)
+            frame_log << std::chrono::duration<double>(t0 - loop_start).count() << ' ' << work << ' ' << interval * 1000.0
+                      << ' ' << (app.run.training_now() ? 1 : 0) << ' ' << app.run.step() << std::endl;
         frame++;
         if (draw && app.opt.render) app.render_frames++;
         if (last) {

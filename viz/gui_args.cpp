@@ -36,6 +36,8 @@ const char* gui_usage() {
            "  --screenshot F       write the last frame to F (PNG)\n"
            "  --layout-out F       write the pixel rectangles of the plots in the last frame to F (JSON)\n"
            "  --frame-stats F      write frame times (median, p95, in ms) to F (JSON)\n"
+           "  --frame-log F        append a line per frame to F: seconds since start, work ms, interval ms,\n"
+           "                       training (0/1), step (tests/soak/soak.sh reads it)\n"
            "  --timeout S          give up waiting for --train-steps after S seconds (default 300): exit 1\n"
            "  --keys LIST          press keys, one per frame from the third: e.g. \"Right,Right,Space\"\n"
            "  --state-out F        write the lesson player's state (step, ticked observations, errors) to F\n"
@@ -201,6 +203,10 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");
             out.frame_stats = v;
+        } else if (a == "--frame-log") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a file name");
+            out.frame_log = v;
         } else if (a == "--scale") {
             if (!value(v)) return false;
             if (!parse_double(v, 0.5, 4.0, d)) return bad_value(a, v, "a number from 0.5 to 4");

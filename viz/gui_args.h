@@ -25,6 +25,7 @@ struct GuiOptions {
     uint64_t seed = 0;
     std::string layout_out;       // --layout-out F: panel regions (pixels) of the last frame, JSON
     std::string frame_stats;      // --frame-stats F: median / p95 frame times, JSON
+    std::string frame_log;        // --frame-log F: one line per frame (for the soak test), flushed as written
     double timeout_seconds = 300; // --timeout S: give up waiting for --train-steps after S seconds
     int lesson_step = 0;          // --lesson-step N: open the lesson at step N (1-based; 0: the first)
     std::vector<KeyPress> keys;   // --keys "Right,Right,space": pressed one per frame from the third frame

@@ -15,7 +15,7 @@ TEST(GuiArgs, DefaultsAndValues) {
     EXPECT_EQ(o.width, 1280);
     ASSERT_TRUE(parse_gui_args({"my.json", "--frames", "12", "--train-steps", "300", "--screenshot", "a.png",
                                 "--play", "--scale", "1.5", "--size", "1920x1080", "--seed", "7",
-                                "--layout-out", "l.json", "--frame-stats", "f.json"},
+                                "--layout-out", "l.json", "--frame-stats", "f.json", "--frame-log", "frames.txt"},
                                o, err))
         << err;
     EXPECT_EQ(o.config_path, "my.json");
@@ -30,6 +30,7 @@ TEST(GuiArgs, DefaultsAndValues) {
     EXPECT_EQ(o.seed, 7u);
     EXPECT_EQ(o.layout_out, "l.json");
     EXPECT_EQ(o.frame_stats, "f.json");
+    EXPECT_EQ(o.frame_log, "frames.txt");
 }
 
 TEST(GuiArgs, UnknownFlagIsOneLine) {
@@ -48,6 +49,7 @@ TEST(GuiArgs, BadValues) {
                                                            {"--size", "1280"},
                                                            {"--size", "10x10"},
                                                            {"--seed", "-1"},
+                                                           {"--frame-log", ""},
                                                            {"a.json", "b.json"}}) {
         GuiOptions o;
         err.clear();
