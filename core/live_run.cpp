@@ -181,7 +181,9 @@ void LiveRun::worker() {
         bool changed = false;
         for (const Command& c : cmds) {
             switch (c.kind) {
-                case CommandKind::Quit: return;
+                case CommandKind::Quit:
+                    for (const Command& sc : saves) save_now(sc);  // a save asked for is kept, even at the window's close
+                    return;
                 case CommandKind::Play: playing_ = true; break;
                 case CommandKind::Pause: playing_ = false; pending = 0; break;
                 case CommandKind::StepOnce: pending += 1; break;

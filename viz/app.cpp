@@ -8,6 +8,7 @@
 //   [SECTION] Settings in imgui.ini (UI scale, the window size the layout was made for)
 //   [SECTION] Scale, layout, keyboard, menu
 //   [SECTION] The lesson player: opening lessons, hot reload, the step's panels
+//   [SECTION] Saved runs and replay (File > Save run / Open run, the scrubber's hooks)
 //   [SECTION] Headless outputs (layout JSON, lesson state, frame statistics)
 //   [SECTION] The frame loop
 //   [SECTION] gui_main
@@ -32,6 +33,7 @@
 #include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
+#include "checkpoint.h"
 #include "config.h"
 #include "data.h"
 #include "file_watch.h"
@@ -66,6 +68,8 @@
 #include "panel_stepper.h"
 #include "panel_summary.h"
 #include "panel_token_probs.h"
+#include "replay.h"
+#include "run_files_dialog.h"
 #include "run_set.h"
 #include "run_view.h"
 #include "screenshot.h"
@@ -125,6 +129,9 @@ struct App {
     SummaryPanel summary;
     SetupPanel setup;
     RegionRecorder regions;
+    ReplayScrubber scrub;                  // [replay] the cursor through the kept pictures while paused
+    RunFilesDialog run_files;              // [saved runs] File > Save run / Open run
+    std::string opened_run;                // the .noamrun the current run was loaded from ("" none)
 
     // ---- the lesson player (lesson_mode) and the panels only lessons show
     bool lesson_mode = false;
@@ -169,6 +176,7 @@ struct App {
     bool show_keys = false, show_about = false;
     std::string save_request;              // a PNG to write after this frame renders
     std::string status_note;               // a short message in the menu bar
+    bool status_is_error = false;          //   in the error colour
     double status_note_until = 0;
     uint64_t fonts_run_id = 0;
 
@@ -249,9 +257,10 @@ void place(const Rect& r, ImGuiCond cond) {
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
 }
 
-void note(App& app, const std::string& s) {
+void note(App& app, const std::string& s, bool is_error = false) {
     app.status_note = s;
-    app.status_note_until = app.now() + 4.0;
+    app.status_note_until = app.now() + (is_error ? 10.0 : 4.0);
+    app.status_is_error = is_error;
 }
 
 std::string default_picture_name(const App& app) {
@@ -265,6 +274,9 @@ void lesson_back(App& app, bool through_stepper);
 void toggle_play(App& app);
 void open_entry(App& app, int index);
 void leave_lesson(App& app);
+bool open_run_file(App& app, const std::string& path);
+void save_runs(App& app);
+bool run_paused(const App& app);
 
 void handle_keys(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
@@ -276,9 +288,18 @@ void handle_keys(App& app) {
             else if (k.key == GLFW_KEY_0 || k.key == GLFW_KEY_KP_0) set_scale(app, 1.0f);
             else if (k.key == GLFW_KEY_R) app.controls.reset(app.run);
             else if (k.key == GLFW_KEY_Q) app.quit = true;
+            else if (k.key == GLFW_KEY_S) save_runs(app);
+            else if (k.key == GLFW_KEY_O) app.run_files.request_open();
+            continue;
+        }
+        if (app.run_files.open_shown()) {  // the Open run modal has the keys (scripted ones too)
+            if (k.key == GLFW_KEY_ENTER || k.key == GLFW_KEY_KP_ENTER) app.run_files.confirm();
+            else if (k.key == GLFW_KEY_ESCAPE) app.run_files.close();
+            else if (k.key == GLFW_KEY_UP || k.key == GLFW_KEY_DOWN) app.run_files.key_up_down(k.key == GLFW_KEY_UP ? -1 : 1);
             continue;
         }
         if (io.WantTextInput) continue;  // typing in a field: keys belong to it
+        if (app.scrub.handle_key(app.run, run_paused(app), k.key, k.mods)) continue;
         if (app.lesson_mode) {
             // a presenter's clicker sends PageDown / PageUp: the same as the arrows
             if (k.key == GLFW_KEY_RIGHT || k.key == GLFW_KEY_PAGE_DOWN) lesson_forward(app, true);
@@ -303,6 +324,10 @@ float draw_menu(App& app, double fps) {
     h = ImGui::GetWindowSize().y;
     if (ImGui::BeginMenu("File")) {
         if (ImGui::MenuItem("Save picture (PNG)")) app.save_request = default_picture_name(app);
+        ImGui::Separator();
+        if (ImGui::MenuItem("Save run", "Ctrl+S", false, app.run.valid() && !app.run_files.saving())) save_runs(app);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("weights, optimizer, history and kept pictures, into %s", app.run_files.runs_dir.c_str());
+        if (ImGui::MenuItem("Open run...", "Ctrl+O")) app.run_files.request_open();
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.quit = true;
         ImGui::EndMenu();
@@ -375,7 +400,7 @@ float draw_menu(App& app, double fps) {
     if (!app.status_note.empty() && app.now() < app.status_note_until) {
         const float nw = ImGui::CalcTextSize(app.status_note.c_str()).x;
         ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - rw - nw - 60));
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok), "%s", app.status_note.c_str());
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(app.status_is_error ? pal.error : pal.ok), "%s", app.status_note.c_str());
     }
     ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - rw - ImGui::GetStyle().WindowPadding.x * 2));
     const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
@@ -389,7 +414,10 @@ void draw_help_windows(App& app) {
         ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
         if (ImGui::Begin("Keyboard", &app.show_keys, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
             const char* free_rows[][2] = {{"Space", "train / pause"},     {"Right arrow", "one training step"},
-                                          {"Ctrl+R", "reset with the seed"}, {"Ctrl + / Ctrl -", "larger / smaller UI"},
+                                          {"Ctrl+R", "reset with the seed"}, {"Ctrl+S / Ctrl+O", "save the run / open a run"},
+                                          {"Shift+Left / Shift+Right", "replay (paused): a kept picture back / on"},
+                                          {"Home / End, Escape", "replay: the first / last picture, back to live"},
+                                          {"Ctrl + / Ctrl -", "larger / smaller UI"},
                                           {"Ctrl 0", "normal size"},       {"Ctrl+Q", "quit"}};
             const char* lesson_rows[][2] = {{"Right / PageDown", "next (the forward-pass stepper first)"},
                                             {"Left / PageUp", "previous (the stepper first)"},
@@ -397,6 +425,8 @@ void draw_help_windows(App& app) {
                                             {".", "one training step"},
                                             {"L", "show / hide the lesson list"},
                                             {"Ctrl+R", "reset with the seed"},
+                                            {"Ctrl+S / Ctrl+O", "save the run / open a run"},
+                                            {"Shift+Left / Shift+Right", "replay (paused): a kept picture back / on"},
                                             {"Ctrl + / Ctrl -", "larger / smaller UI"},
                                             {"Ctrl 0", "normal size"},
                                             {"Ctrl+Q", "quit"}};
@@ -686,6 +716,59 @@ void draw_lesson(App& app, float menu_h) {
     }
 }
 
+// ============================================================================ [SECTION] Saved runs and replay
+
+bool run_paused(const App& app) { return app.lesson_mode ? !app.player.busy(app.run) : !app.run.playing(); }
+
+// Ctrl+S: every run of the set, each by its own worker between two steps (the file names: see RunFilesDialog::save)
+void save_runs(App& app) {
+    if (!app.run.valid() || app.run_files.saving()) return;
+    const std::string stem = app.lesson_mode && app.player.active() ? app.player.lesson().id : app.run.config().data.task;
+    app.run_files.save(app.runs, stem);
+    note(app, "saving...");
+}
+
+// A saved run replaces the current one (a lesson is left: a run file holds one run); a bad file leaves the current
+// run as it was and shows the file's one-line message.
+bool open_run_file(App& app, const std::string& path) {
+    std::unique_ptr<Trainer> tr;
+    ReplayLog replay;
+    try {
+        tr = load_run(path, &replay);
+    } catch (const std::exception& e) {
+        app.run_files.error = e.what();
+        note(app, e.what(), true);
+        return false;
+    }
+    if (app.lesson_mode) leave_lesson(app);
+    app.run.start_loaded(std::move(tr), std::move(replay), false);
+    app.opened_run = path;
+    app.run_files.error.clear();
+    app.run_files.close();
+    note(app, "opened " + path + " at step " + std::to_string(app.run.step()));
+    return true;
+}
+
+// Once per frame, after the keys: finished saves, the Open run modal
+void poll_run_files(App& app, UiContext& ui) {
+    const std::string saved = app.run_files.poll();
+    if (!saved.empty()) note(app, saved);
+    else if (!app.run_files.saving() && !app.run_files.error.empty() && app.status_note == "saving...") note(app, app.run_files.error, true);
+    const std::string chosen = app.run_files.DrawOpen(ui);
+    if (!chosen.empty()) open_run_file(app, chosen);
+}
+
+nlohmann::json run_state(const App& app) {
+    nlohmann::json j;
+    j["step"] = app.run.step();
+    j["history"] = app.run.history.size();
+    j["first_history_step"] = app.run.history.empty() ? nlohmann::json(nullptr) : nlohmann::json(app.run.history.front().step);
+    j["opened"] = app.opened_run;
+    j["file_error"] = app.run_files.error;
+    j["status"] = app.status_note;
+    return j;
+}
+
 // ============================================================================ [SECTION] Headless outputs
 
 // The lesson player's state: which lesson and step, the step's training, the observations (ticked or not),
@@ -741,6 +824,8 @@ nlohmann::json lesson_state(const App& app) {
     } else {
         j["lesson"] = nullptr;
     }
+    j["run"] = run_state(app);           // [saved runs]
+    j["replay"] = app.scrub.state();     // [replay]
     j["lessons"] = nlohmann::json::array();
     for (const LessonEntry& e : app.library.entries()) {
         nlohmann::json ej = {{"file", e.file}, {"error", e.error}};
@@ -956,6 +1041,7 @@ int run_loop(App& app) {
 
         app.run.refresh();
         app.runs.refresh_companions();
+        app.scrub.refresh(app.run, run_paused(app));
         if (app.run.snapshot_version != app.last_snapshot_version) {
             app.last_snapshot_version = app.run.snapshot_version;
             app.last_snapshot_change = app.now();
@@ -971,15 +1057,21 @@ int run_loop(App& app) {
         bool last = false, timed_out = false;
         const int keys_end = app.opt.keys.empty() ? 0 : 2 + (int)app.opt.keys.size() + 2;
         if (app.opt.frames > 0 && frame + 1 >= std::max(app.opt.frames, keys_end) && frame >= 3) {
-            if (train_target_reached(app)) last = true;
+            if (train_target_reached(app) && !app.run_files.saving()) last = true;  // [saved runs] and saved
             else if (app.now() > app.opt.timeout_seconds) last = timed_out = true;
         }
 
         app.regions.clear();
         const float menu_h = draw_menu(app, fps);
+        app.scrub.begin_draw(app.run);  // while scrubbing the panels draw the kept picture at the cursor
         if (app.lesson_mode) draw_lesson(app, menu_h);
         else draw_panels(app, menu_h);
+        app.scrub.end_draw(app.run);
         draw_help_windows(app);
+        {
+            UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};
+            poll_run_files(app, ui);
+        }
         write_state_if_changed(app, last);
 
         ImGui::Render();
@@ -1045,6 +1137,7 @@ int gui_main(const std::vector<std::string>& args) {
     App app;
     app.runs.primary = &app.run;
     app.player.attach(&app.runs);
+    app.loss.replay = &app.scrub;
     std::string error;
     if (!parse_gui_args(args, app.opt, error)) {
         std::fprintf(stderr, "%s\n", error.c_str());
@@ -1067,8 +1160,16 @@ int gui_main(const std::vector<std::string>& args) {
     std::shared_ptr<const Lesson> lesson;
     std::string config_path = app.opt.config_path;
     RunConfig cfg;
+    // [saved runs] a .noamrun: loaded (and checked) now; the run starts once the window is up
+    std::unique_ptr<Trainer> loaded;
+    ReplayLog loaded_replay;
+    app.run_files.runs_dir = app.opt.runs_dir;
     try {
-        if (config_path.empty()) {
+        if (std::filesystem::path(config_path).extension() == ".noamrun") {
+            if (app.opt.lesson_step > 0) throw ConfigError("--lesson-step needs a lesson (" + config_path + " is a saved run)");
+            loaded = load_run(config_path, &loaded_replay);
+            if (app.opt.seed_set) throw ConfigError("--seed would change the saved run " + config_path);
+        } else if (config_path.empty()) {
             const int first = app.library.first_valid();
             if (first >= 0) lesson = app.library.entries()[first].lesson;
             else config_path = std::string(NOAM_SOURCE_DIR) + "/configs/default.json";  // no lesson loads: a free run
@@ -1076,7 +1177,7 @@ int gui_main(const std::vector<std::string>& args) {
             const nlohmann::json j = read_json_file(config_path);
             if (j.is_object() && j.contains("steps")) lesson = std::make_shared<const Lesson>(load_lesson(config_path));
         }
-        if (!lesson) cfg = load_run_config(config_path);
+        if (!lesson && !loaded) cfg = load_run_config(config_path);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "noamlab gui: %s\n", e.what());
         return 2;
@@ -1179,6 +1280,13 @@ int gui_main(const std::vector<std::string>& args) {
             if (app.opt.play && !app.player.busy(app.run)) app.player.toggle_play(app.run);
             code = run_loop(app);
         }
+    } else if (loaded) {
+        const bool play = starts_playing(app.opt);
+        app.run.start_loaded(std::move(loaded), std::move(loaded_replay), play);
+        app.opened_run = config_path;
+        if (app.opt.train_steps > 0 && !play && app.run.step() < app.opt.train_steps)
+            app.run.post(CommandKind::StepN, app.opt.train_steps - app.run.step());
+        code = run_loop(app);
     } else {
         const bool play = starts_playing(app.opt);
         if (!app.run.start(cfg, play)) {

@@ -11,10 +11,12 @@
 namespace noam::viz {
 
 const char* gui_usage() {
-    return "usage: noamlab gui [LESSON.json | CONFIG.json] [flags]\n"
+    return "usage: noamlab gui [LESSON.json | CONFIG.json | RUN.noamrun] [flags]\n"
            "Opens the window. With a lesson (a file with \"steps\", see lessons/README.md) the lesson player:\n"
            "the narrative beside live pictures, one step at a time. With a run config a small Transformer trains\n"
-           "live and every picture follows it. Without a file: the first lesson of the lessons/ folder.\n"
+           "live and every picture follows it. With a saved run (File > Save run, or noamlab train --save) the\n"
+           "run at its saved step with its whole history, continuing exactly where it stopped (a bad file: its\n"
+           "one-line message, exit 2). Without a file: the first lesson of the lessons/ folder.\n"
            "\n"
            "  --paused             open paused (press Space to train); the window trains at once otherwise\n"
            "  --play               train at once also with --frames\n"
@@ -23,6 +25,8 @@ const char* gui_usage() {
            "  --size WxH           window size in pixels (default 1280x800)\n"
            "  --lesson-step N      open the lesson at step N (the settings of the steps before it apply)\n"
            "  --lessons DIR        the folder of lessons to list (default: lessons/ of the source tree)\n"
+           "  --runs-dir DIR       where File > Save run (Ctrl+S) writes and File > Open run (Ctrl+O) looks\n"
+           "                       (default: ./noamlab-runs)\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -39,7 +43,9 @@ const char* gui_usage() {
            "Keys in a lesson: Right / Left next / previous step (through the forward-pass stepper first when\n"
            "it is shown; PageDown / PageUp too), Space play/pause, Period one training step, L the lesson list.\n"
            "Free run: Space play/pause, Right arrow step once. Both: Ctrl+R reset, Ctrl + / Ctrl - / Ctrl 0 UI\n"
-           "scale, Ctrl+Q quit.\n";
+           "scale, Ctrl+S save the run, Ctrl+O open a run, Ctrl+Q quit. Replay (paused): Shift+Left / Shift+Right\n"
+           "one kept picture back / on, Home / End the first / last, Escape back to live, Space trains on from\n"
+           "the live end.\n";
 }
 
 namespace {
@@ -204,6 +210,10 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a folder");
             out.lessons_dir = v;
+        } else if (a == "--runs-dir") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a folder");
+            out.runs_dir = v;
         } else if (a == "--state-out") {
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");
@@ -232,7 +242,7 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
         } else if (out.config_path.empty()) {
             out.config_path = a;
         } else {
-            error = "noamlab gui: unexpected argument '" + a + "' (one LESSON.json or CONFIG.json at most; see noamlab gui --help)";
+            error = "noamlab gui: unexpected argument '" + a + "' (one LESSON.json, CONFIG.json or RUN.noamrun at most; see noamlab gui --help)";
             return false;
         }
     }

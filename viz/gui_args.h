@@ -12,7 +12,7 @@ struct KeyPress {
 };
 
 struct GuiOptions {
-    std::string config_path;      // a lesson (has "steps") or a run config; empty: the first lesson
+    std::string config_path;      // a lesson (has "steps"), a run config or a saved run (.noamrun); empty: the first lesson
     int frames = -1;              // --frames N: render N frames, then exit 0 (-1: until the window closes)
     std::string screenshot;       // --screenshot F: the last frame as PNG
     int train_steps = -1;         // --train-steps K: train to step K before the last frame
@@ -30,6 +30,7 @@ struct GuiOptions {
     std::vector<KeyPress> keys;   // --keys "Right,Right,space": pressed one per frame from the third frame
     std::string state_out;        // --state-out F: the lesson player's state, JSON, rewritten when it changes
     std::string lessons_dir;      // --lessons DIR: the folder the lesson list shows (default: the source tree's lessons/)
+    std::string runs_dir = "noamlab-runs";  // --runs-dir DIR: where saved runs go (File > Save run / Open run)
     bool help = false;
 };
 

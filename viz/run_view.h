@@ -29,6 +29,9 @@ struct RunView {
     // Builds a new LiveRun from cfg; on an exception (ConfigError, invalid_argument ...) keeps the current
     // run, stores the message in start_error and returns false.
     bool start(const RunConfig& cfg, bool play);
+    // A run loaded from a file (checkpoint.h load_run): continues from its saved step with its history and
+    // replay log. Cannot fail (load_run has made every check).
+    void start_loaded(std::unique_ptr<Trainer> loaded, ReplayLog replay, bool play);
     // The weight matrix whose second moment the snapshots carry (for the second-moment picture; "" none).
     // The current run is asked at once (CommandKind::WatchParam), and every run started later before its first
     // step, so Adafactor's exact V of that matrix is exact from step 0.
@@ -51,6 +54,7 @@ struct RunView {
     const RunConfig& config() const { return live->config(); }
 
 private:
+    void adopt(std::unique_ptr<LiveRun> next);
     void clear_history();
     void post_watch();
     uint64_t watch_posted_run_ = ~0ull;  // the run and the name last asked for
