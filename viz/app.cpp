@@ -1063,10 +1063,10 @@ int run_loop(App& app) {
 
         app.regions.clear();
         const float menu_h = draw_menu(app, fps);
-        app.scrub.begin_draw(app.run);  // while scrubbing the panels draw the kept picture at the cursor
+        app.scrub.begin_draw(app.runs);  // while scrubbing the panels draw the kept picture at the cursor
         if (app.lesson_mode) draw_lesson(app, menu_h);
         else draw_panels(app, menu_h);
-        app.scrub.end_draw(app.run);
+        app.scrub.end_draw(app.runs);
         draw_help_windows(app);
         {
             UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.now()};

@@ -6,7 +6,6 @@
 
 #include <imgui.h>
 
-#include "replay.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -39,7 +38,6 @@ std::string run_name(const RunSet& runs, size_t i) { return runs.label(i).empty(
 
 void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
     if (!BeginRunsPanel("Router###router", runs, ui)) return;
-    draw_replay_banner(*runs.view(0).snap, ui);  // [replay] the primary run's kept picture, not the live one
     if (runs.view(0).snap->moe_layers.empty()) {
         ImGui::TextDisabled("A dense model: no router.");
         ImGui::End();

@@ -40,7 +40,6 @@ void ReplayScrubber::refresh(RunView& run, bool paused) {
 void ReplayScrubber::enter(const RunView& run) {
     if (frames.empty()) return;
     active = true;
-    shown_index_ = -1;
     // one kept picture back from the live step
     const int live = run.step();
     index = (int)frames.size() - 1;
@@ -51,8 +50,7 @@ void ReplayScrubber::enter(const RunView& run) {
 void ReplayScrubber::leave() {
     active = false;
     index = -1;
-    shown_.reset();
-    shown_index_ = -1;
+    shown_.clear();
 }
 
 void ReplayScrubber::move(int delta) {
@@ -92,25 +90,44 @@ bool ReplayScrubber::handle_key(RunView& run, bool paused, int key, int mods) {
 
 // ==== the drawn snapshot ====
 
-void ReplayScrubber::begin_draw(RunView& run) {
-    if (!active || !run.snap || index < 0 || index >= (int)frames.size()) return;
-    if (!shown_ || shown_index_ != index || shown_from_ != run.snapshot_version) {
-        shown_ = replay_snapshot(*run.snap, *frames[index], every);
-        shown_index_ = index;
-        shown_from_ = run.snapshot_version;
-        shown_version_++;
+void ReplayScrubber::begin_draw(RunSet& runs) {
+    if (!active || index < 0 || index >= (int)frames.size()) return;
+    shown_.resize(runs.size());
+    const int picture_step = frames[index]->step;
+    for (size_t i = 0; i < runs.size(); i++) {
+        RunView& v = runs.view(i);
+        Shown& sh = shown_[i];
+        if (!v.valid()) continue;
+        std::shared_ptr<const ReplayFrame> f = frames[index];
+        int k = every;
+        if (i > 0) {  // a side-by-side run: its own picture nearest the primary's step
+            const auto mine = v.live->replay_frames(&k);
+            const int j = nearest_frame(mine, picture_step);
+            if (j < 0) continue;
+            f = mine[j];
+        }
+        if (!sh.snap || sh.frame != f.get() || sh.from != v.snapshot_version) {
+            sh.snap = replay_snapshot(*v.snap, *f, k);
+            sh.frame = f.get();  // frames are shared and never change: the pointer names the picture
+            sh.from = v.snapshot_version;
+            sh.version++;
+        }
+        sh.live = v.snap;
+        sh.live_version = v.snapshot_version;
+        v.snap = sh.snap;
+        v.snapshot_version = sh.version;
     }
-    live_snap_ = run.snap;
-    live_version_ = run.snapshot_version;
-    run.snap = shown_;
-    run.snapshot_version = shown_version_;
 }
 
-void ReplayScrubber::end_draw(RunView& run) {
-    if (!live_snap_) return;
-    run.snap = std::move(live_snap_);
-    run.snapshot_version = live_version_;
-    live_snap_.reset();
+void ReplayScrubber::end_draw(RunSet& runs) {
+    for (size_t i = 0; i < shown_.size() && i < runs.size(); i++) {
+        Shown& sh = shown_[i];
+        if (!sh.live) continue;
+        RunView& v = runs.view(i);
+        v.snap = std::move(sh.live);
+        v.snapshot_version = sh.live_version;
+        sh.live.reset();
+    }
 }
 
 // ==== the strip and the cursor ====

@@ -12,6 +12,7 @@
 
 #include "line_plot.h"
 #include "replay_log.h"
+#include "run_set.h"
 #include "run_view.h"
 #include "ui_context.h"
 
@@ -38,9 +39,10 @@ struct ReplayScrubber {
     void move(int delta);       // by kept pictures
     void to_step(int step);     // the cursor at a step (the slider)
 
-    // Around the panels' drawing: run.snap is the replayed snapshot in between (the live one is put back after).
-    void begin_draw(RunView& run);
-    void end_draw(RunView& run);
+    // Around the panels' drawing: each run's snap is its replayed snapshot in between (the live ones are put back
+    // after). Side-by-side runs show their own pictures nearest the primary's picture step (they train level).
+    void begin_draw(RunSet& runs);
+    void end_draw(RunSet& runs);
 
     // The strip under the loss plot (shown while paused with pictures kept): a slider over the steps.
     bool shows_strip(const RunView& run) const;
@@ -54,13 +56,16 @@ private:
     uint64_t seen_replay_version_ = ~0ull, seen_run_id_ = ~0ull;
     int seen_generation_ = -1;
     bool paused_ = false;
-    // the snapshot shown while scrubbing, and what it was built from
-    std::shared_ptr<const Snapshot> shown_;
-    int shown_index_ = -1;
-    uint64_t shown_from_ = ~0ull;  // run.snapshot_version of the live snapshot it copies
-    uint64_t shown_version_ = uint64_t(1) << 62;  // a version of its own, for the panels' texture caches
-    std::shared_ptr<const Snapshot> live_snap_;
-    uint64_t live_version_ = 0;
+    // per run of the set: the snapshot shown while scrubbing, what it was built from, the live one it replaces
+    struct Shown {
+        std::shared_ptr<const Snapshot> snap;
+        const ReplayFrame* frame = nullptr;
+        uint64_t from = ~0ull;                      // the run's snapshot_version of the live snapshot it copies
+        uint64_t version = uint64_t(1) << 62;       // a version of its own, for the panels' texture caches
+        std::shared_ptr<const Snapshot> live;
+        uint64_t live_version = 0;
+    };
+    std::vector<Shown> shown_;
 };
 
 // "replay: step N (kept every K)" in the replay colour and a frame of that colour around the window, when s is a

@@ -67,14 +67,14 @@ std::string RunFilesDialog::DrawOpen(UiContext& ui) {
     if (!shown_) return "";
     std::string chosen;
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(620 * ui.scale, 0), ImGuiCond_Appearing);
-    if (!ImGui::BeginPopupModal("Open run", nullptr, ImGuiWindowFlags_NoCollapse)) {
+    const float width = 600 * ui.scale;  // fixed: the modal grows in height only (an error line, more files)
+    if (!ImGui::BeginPopupModal("Open run", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
         shown_ = false;
         return "";
     }
     ImGui::TextDisabled("Saved runs in %s (newest first):", runs_dir.c_str());
     const float list_h = ImGui::GetTextLineHeightWithSpacing() * std::clamp((int)files_.size(), 3, 10);
-    if (ImGui::BeginChild("files", ImVec2(0, list_h), true)) {
+    if (ImGui::BeginChild("files", ImVec2(width, list_h), true)) {
         if (files_.empty()) ImGui::TextDisabled("none yet: File > Save run (Ctrl+S) writes one here");
         for (int i = 0; i < (int)files_.size(); i++) {
             const std::string name = std::filesystem::path(files_[i]).filename().string();
@@ -88,10 +88,10 @@ std::string RunFilesDialog::DrawOpen(UiContext& ui) {
     ImGui::EndChild();
     ImGui::TextUnformatted("File");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(-1);
+    ImGui::SetNextItemWidth(width - ImGui::GetCursorPosX() + ImGui::GetStyle().WindowPadding.x);
     if (ImGui::InputText("##path", path_, sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue)) confirm_ = true;
     if (!error.empty()) {
-        ImGui::PushTextWrapPos(0);
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().error), "%s", error.c_str());
         ImGui::PopTextWrapPos();
     }

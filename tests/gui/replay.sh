@@ -4,7 +4,8 @@
 #    RUNS/reverse-step40.noamrun, which `noamlab info` accepts with its kept pictures;
 #  - `noamlab gui RUN.noamrun` opens the run at step 40 with its whole history (steps 1..40); Ctrl+S there
 #    never overwrites the first file (reverse-step40-2);
-#  - a damaged file: its one-line message and exit 2, no window;
+#  - File > Open run (Ctrl+O): a damaged file shows its line and leaves the run as it was, a good one opens;
+#  - a damaged file on the command line: its one-line message and exit 2, no window;
 #  - Shift+Left (x3) scrubs back three kept pictures, Home to the first (step 0): the state says so, and the
 #    attention maps differ from the live frame's far more than End's (the newest picture, the live step) do;
 #  - Space after scrubbing trains on from the live end: scrubbing off, the history still starts at step 1.
@@ -42,6 +43,20 @@ gui resave "$RUN" --frames 60 --runs-dir "$RUNS" --keys "Ctrl+S"
 [ -f "$RUNS/reverse-step40-2.noamrun" ] || { ls -la "$RUNS"; fail "saving the opened run should write reverse-step40-2.noamrun"; }
 cmp -s "$RUN" "$tmp/first_save.noamrun" || fail "a save must never overwrite an existing run file"
 check resave 'j["run"]["status"] == "saved '"$RUNS"'/reverse-step40-2.noamrun"' "the menu bar should say where the run was saved"
+
+# ---- File > Open run (Ctrl+O): the newest file, damaged, is refused with its line and the run stays as it was;
+# Down, Enter opens the next one
+mkdir "$tmp/open_dir"
+cp "$RUN" "$tmp/open_dir/good.noamrun"
+touch -d '1 minute ago' "$tmp/open_dir/good.noamrun"
+head -c 5000 "$RUN" >"$tmp/open_dir/bad.noamrun"
+gui openbad "$SRC/configs/default.json" --frames 8 --runs-dir "$tmp/open_dir" --keys "Ctrl+O,Enter"
+check openbad '"bad.noamrun: truncated: the file has 5000 bytes" in j["run"]["file_error"] and j["run"]["file_error"] == j["run"]["status"]' \
+    "a damaged file chosen in Open run should show its one-line message (modal and menu bar)"
+check openbad 'j["run"]["step"] == 0 and j["run"]["opened"] == ""' "a refused file should leave the current run as it was"
+gui opengood "$SRC/configs/default.json" --frames 8 --runs-dir "$tmp/open_dir" --keys "Ctrl+O,Down,Enter"
+check opengood 'j["run"]["step"] == 40 and j["run"]["opened"].endswith("good.noamrun") and j["run"]["file_error"] == ""' \
+    "Down, Enter in Open run should open the good file at its step 40"
 
 # ---- a damaged run file: one line, exit 2, no window
 head -c 3000 "$RUN" >"$tmp/cut.noamrun"
