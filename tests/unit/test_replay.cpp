@@ -64,24 +64,24 @@ TEST(ReplayLog, NearestPicture) {
 }
 
 // A replayed snapshot is the live one with the kept pictures in place and marked with the picture's step.
+// (Snapshot and ReplayFrame name the picture fields alike: one filler for both.)
+template <class Picture>
+static void one_by_two(Picture& p, int step, std::vector<float> attention, std::vector<float> target_prob,
+                       std::vector<int> predicted) {
+    p.step = step;
+    p.n_layers = p.n_heads = 1;
+    p.T = 2;
+    p.attention = std::move(attention);
+    p.target_prob = std::move(target_prob);
+    p.predicted = std::move(predicted);
+}
+
 TEST(ReplayLog, ReplaySnapshotSwapsThePicturesOnly) {
     Snapshot live;
-    live.step = 40;
-    live.n_layers = 1;
-    live.n_heads = 1;
-    live.T = 2;
-    live.attention = {1, 0, 0.5f, 0.5f};
-    live.target_prob = {0.9f, 0.8f};
-    live.predicted = {3, 4};
+    one_by_two(live, 40, {1, 0, 0.5f, 0.5f}, {0.9f, 0.8f}, {3, 4});
     live.sample_text = "live text";
     ReplayFrame f;
-    f.step = 8;
-    f.n_layers = 1;
-    f.n_heads = 1;
-    f.T = 2;
-    f.attention = {1, 0, 0.25f, 0.75f};
-    f.target_prob = {0.1f, 0.2f};
-    f.predicted = {1, 2};
+    one_by_two(f, 8, {1, 0, 0.25f, 0.75f}, {0.1f, 0.2f}, {1, 2});
     const auto s = replay_snapshot(live, f, 4);
     EXPECT_TRUE(s->is_replay());
     EXPECT_FALSE(live.is_replay());
