@@ -48,6 +48,8 @@ int cmd_info(const std::vector<std::string>& argv) {
     std::printf("optimizer: %s, lr %g (%s schedule), %zu state floats\n", info.optimizer.c_str(), c.optim.lr,
                 to_string(c.optim.schedule), info.state_floats);
     std::printf("config:    %s\n", run_config_to_json(c).dump().c_str());
+    if (info.replay_frames > 0)
+        std::printf("pictures:  %zu kept for the window's replay, every %d steps\n", info.replay_frames, info.replay_every);
     if (!a.has("--replay")) return 0;
     std::fflush(stdout);
     const ReplayResult r = replay_run(path);

@@ -108,7 +108,7 @@ struct Array {  // one raw array of the file
 };
 }  // namespace
 
-std::string encode_run(const Trainer& tr) {
+std::string encode_run(const Trainer& tr, const ReplayLog* replay) {
     const ParamStore& ps = tr.model->params;
     // state_buffers() is not const (the buffers are the optimizer's to write); saving only reads them
     Optimizer& opt = *tr.optim;
@@ -132,6 +132,11 @@ std::string encode_run(const Trainer& tr) {
     arrays.push_back({"history.step", "int32", steps.data(), rows});
     for (size_t c = 0; c < fields.size(); c++)
         arrays.push_back({std::string("history.") + fields[c].name, "float32", columns[c].data(), rows});
+    // ---- [replay] the window's kept pictures (version 2): built whole before their arrays are listed
+    std::vector<ReplayArray> replay_arrays;
+    nlohmann::json replay_header;
+    if (replay && !replay->frames.empty()) replay_header = encode_replay(*replay, replay_arrays);
+    for (const ReplayArray& a : replay_arrays) arrays.push_back({a.name, a.type, a.words.data(), a.words.size()});
 
     nlohmann::json h;
     h["program"] = "noamlab";
@@ -148,6 +153,7 @@ std::string encode_run(const Trainer& tr) {
     for (const Param& p : ps.params) h["params"].push_back({{"name", p.name}, {"shape", p.shape}});
     h["optimizer"] = {{"name", opt.name()}, {"state_sizes", state_sizes}};
     h["history"] = {{"rows", rows}};
+    if (!replay_header.is_null()) h["replay"] = replay_header;
     h["arrays"] = nlohmann::json::array();
     for (const Array& a : arrays) h["arrays"].push_back({{"name", a.name}, {"type", a.type}, {"count", a.count}});
     // error_handler replace: a stray invalid UTF-8 byte (a file path, say) cannot make the save throw
@@ -170,8 +176,8 @@ std::string encode_run(const Trainer& tr) {
     return out;
 }
 
-void save_run(const Trainer& tr, const std::string& path, const WriteLimits& limits) {
-    write_file_atomic(path, encode_run(tr), limits);
+void save_run(const Trainer& tr, const std::string& path, const WriteLimits& limits, const ReplayLog* replay) {
+    write_file_atomic(path, encode_run(tr, replay), limits);
 }
 
 // ==== decode ====
@@ -196,6 +202,7 @@ struct DecodedRun {
     std::vector<float> weights;
     std::vector<std::vector<float>> state;
     std::vector<StepRecord> history;
+    ReplayLog replay;  // [replay] empty without a replay section
 };
 }  // namespace
 
@@ -351,6 +358,7 @@ static DecodedRun decode(const std::string& path) {
     d.state.resize(d.state_sizes.size());
     std::vector<char> seen_state(d.state_sizes.size(), 0);
     bool seen_weights = false, seen_steps = false;
+    std::vector<ReplayArrayView> replay_arrays;  // [replay] decoded after the loop, with the header's "replay"
     d.history.assign(rows, StepRecord{});
     size_t offset = kFrontBytes + header_bytes;
     for (size_t ai = 0; ai < arrays.size(); ai++) {
@@ -398,6 +406,8 @@ static DecodedRun decode(const std::string& path) {
                     for (size_t i = 0; i < rows; i++) std::memcpy(&(d.history[i].*c.field), src + i * 4, 4);
                 }
             // a column this version does not know: written by a newer noamlab, ignored
+        } else if (name.rfind("replay.", 0) == 0) {
+            replay_arrays.push_back({name, type, src, count});
         } else {
             config_fail(path, at + "/name", "unknown array \"" + name + "\"");
         }
@@ -406,6 +416,13 @@ static DecodedRun decode(const std::string& path) {
     if (!seen_steps) config_fail(path, "header/arrays", "no \"history.step\" array");
     for (size_t k = 0; k < seen_state.size(); k++)
         if (!seen_state[k]) config_fail(path, "header/arrays", "no \"optimizer." + std::to_string(k) + "\" array");
+    // ---- [replay] the window's kept pictures (version 2; optional)
+    if (const nlohmann::json* replay = r.child("replay")) {
+        d.replay = decode_replay(*replay, replay_arrays, path, "header/replay");
+        if (!d.replay.frames.empty() && d.replay.frames.back()->step > d.step)
+            config_fail(path, "header/replay", "a picture of step " + std::to_string(d.replay.frames.back()->step) +
+                                                   " in a run at step " + std::to_string(d.step));
+    }
     return d;
 }
 
@@ -440,6 +457,20 @@ static void check_fits(const DecodedRun& d, const Trainer& tr, const std::string
         file_fail(path, "the optimizer differs from the saved one: the file has " + d.optimizer + " with " +
                             std::to_string(d.state_sizes.size()) + " state arrays, the config builds " +
                             tr.optim->name() + " with " + std::to_string(sizes.size()));
+    // [replay] the kept pictures must be of this model's watched example
+    if (!d.replay.frames.empty()) {
+        const ReplayFrame& f = *d.replay.frames.front();
+        const int T = tr.data->watched().T;
+        size_t moe = 0;
+        for (const auto& b : tr.model->blocks) moe += b.use_moe;
+        if (f.n_layers != tr.cfg.model.n_layers || f.n_heads != tr.cfg.model.n_heads || f.T != T ||
+            f.moe_watched.size() != moe)
+            file_fail(path, "the replay pictures do not fit the model: they have " + std::to_string(f.n_layers) +
+                                " layers, " + std::to_string(f.n_heads) + " heads, " + std::to_string(f.T) + " tokens and " +
+                                std::to_string(f.moe_watched.size()) + " MoE layers, the model " +
+                                std::to_string(tr.cfg.model.n_layers) + ", " + std::to_string(tr.cfg.model.n_heads) +
+                                ", " + std::to_string(T) + " and " + std::to_string(moe));
+    }
 }
 
 // Copies the decoded state into tr; check_fits has passed, so every size matches and nothing here can fail
@@ -471,10 +502,11 @@ static std::unique_ptr<Trainer> build_trainer(const DecodedRun& d, const std::st
     return tr;
 }
 
-std::unique_ptr<Trainer> load_run(const std::string& path) {
+std::unique_ptr<Trainer> load_run(const std::string& path, ReplayLog* replay) {
     DecodedRun d = decode(path);
     std::unique_ptr<Trainer> tr = build_trainer(d, path);
     apply(d, *tr);
+    if (replay) *replay = std::move(d.replay);
     return tr;
 }
 
@@ -574,6 +606,8 @@ RunFileInfo read_run_info(const std::string& path) {
     info.param_floats = d.weights.size();
     for (size_t s : d.state_sizes) info.state_floats += s;
     info.stopped = d.stopped;
+    info.replay_frames = d.replay.frames.size();
+    info.replay_every = d.replay.frames.empty() ? 0 : d.replay.every;
     info.header = d.header;
     return info;
 }

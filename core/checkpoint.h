@@ -12,11 +12,12 @@
 
 #include "atomic_file.h"
 #include "config.h"
+#include "replay_log.h"
 #include "trainer.h"
 
 namespace noam {
 
-constexpr uint32_t kRunFormatVersion = 1;  // bump when the layout changes; docs/run_format.md lists the versions
+constexpr uint32_t kRunFormatVersion = 2;  // bump when the layout changes; docs/run_format.md lists the versions
 
 // A run file that cannot be used: what() is one line, "<file>: <problem>". A ConfigError, so every command
 // reports it the way it reports a bad config (exit code 2).
@@ -24,16 +25,17 @@ struct RunFileError : ConfigError {
     using ConfigError::ConfigError;
 };
 
-// The bytes of a run file holding tr's whole state.
-std::string encode_run(const Trainer& tr);
-// Writes encode_run(tr) to path atomically (see write_file_atomic; limits: fault injection for tests).
+// The bytes of a run file holding tr's whole state, and the replay log's frames when one is given (not empty).
+std::string encode_run(const Trainer& tr, const ReplayLog* replay = nullptr);
+// Writes encode_run(tr, replay) to path atomically (see write_file_atomic; limits: fault injection for tests).
 // Call it between steps, from the thread that steps tr. Throws std::runtime_error when the write fails.
-void save_run(const Trainer& tr, const std::string& path, const WriteLimits& limits = {});
+void save_run(const Trainer& tr, const std::string& path, const WriteLimits& limits = {}, const ReplayLog* replay = nullptr);
 
 // Builds the trainer a run file describes (its config; the data is rebuilt from the config and must give the
 // same symbols) and restores its state: stepping it continues the saved run bit for bit.
 // Throws RunFileError (bad file) or ConfigError (its config no longer builds, e.g. a corpus file is gone).
-std::unique_ptr<Trainer> load_run(const std::string& path);
+// replay (optional): receives the file's replay log (empty for a file without one, e.g. version 1).
+std::unique_ptr<Trainer> load_run(const std::string& path, ReplayLog* replay = nullptr);
 // Restores a run file's state into an existing trainer. Its config must equal the file's (train.threads
 // aside: it does not change results); otherwise RunFileError names the differences. On any error tr is unchanged.
 void restore_run(Trainer& tr, const std::string& path);
@@ -51,6 +53,8 @@ struct RunFileInfo {
     size_t param_floats = 0;    // weights
     size_t state_floats = 0;    // optimizer state
     std::string stopped;        // the reason the run had stopped itself, if it had
+    size_t replay_frames = 0;   // pictures kept for the window's replay (version 2; 0: none)
+    int replay_every = 0;       //   every this many steps
     nlohmann::json header;      // the whole header
 };
 RunFileInfo read_run_info(const std::string& path);

@@ -3,6 +3,9 @@
 
 #include <chrono>
 
+#include "checkpoint.h"
+#include "run_files.h"
+
 namespace noam {
 
 using Clock = std::chrono::steady_clock;
@@ -12,11 +15,24 @@ LiveRun::LiveRun(const RunConfig& cfg, bool play, bool lockstep) : cfg_(cfg), lo
     // of two beside a busy UI thread spins at its barriers and trains slower than one thread.
     if (cfg_.train.threads == 0) cfg_.train.threads = 1;
     trainer_ = std::make_unique<Trainer>(cfg_);  // config errors throw here, on the caller's thread
+    start(play);
+}
+
+LiveRun::LiveRun(std::unique_ptr<Trainer> loaded, ReplayLog replay, bool play) : cfg_(loaded->cfg) {
+    if (cfg_.train.threads == 0) cfg_.train.threads = loaded->cfg.train.threads = 1;  // as above
+    trainer_ = std::move(loaded);
+    history_ = trainer_->history;
+    replay_ = std::move(replay);
+    start(play);
+}
+
+void LiveRun::start(bool play) {
     summary_ = summarize(*trainer_->model);
     const CharTokenizer& tok = trainer_->data->tokenizer();
     for (int id = 0; id < tok.size(); id++) vocab_labels_.push_back(tok.token_text(id));
     seed_ = cfg_.train.seed;
     playing_ = play;
+    if (replay_.due(trainer_->step_count)) keep_replay_frame();  // the pictures before the first step (or of the loaded one)
     publish(0.0, 0.0);
     thread_ = std::thread([this] { worker(); });
 }
@@ -65,6 +81,57 @@ size_t LiveRun::read_history(size_t from, std::vector<StepRecord>& out) const {
 size_t LiveRun::history_size() const {
     std::lock_guard<std::mutex> lock(mu_);
     return history_.size();
+}
+
+int LiveRun::save(const std::string& dir, const std::string& name) {
+    const int request = ++save_requests_;
+    Command c{CommandKind::SaveRun, (double)request};
+    c.dir = dir;
+    c.name = name;
+    post(c);
+    return request;
+}
+
+SaveResult LiveRun::last_save() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_save_;
+}
+
+std::vector<std::shared_ptr<const ReplayFrame>> LiveRun::replay_frames(int* every) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (every) *every = replay_.every;
+    return replay_.frames;
+}
+
+// Worker thread: a forward pass of the watched example for the pictures, kept in the replay log.
+void LiveRun::keep_replay_frame() {
+    Snapshot s;
+    capture_watched(*trainer_, s);
+    auto f = std::make_shared<const ReplayFrame>(replay_frame_from(s));
+    std::lock_guard<std::mutex> lock(mu_);
+    replay_.keep(std::move(f));
+    replay_version_++;
+}
+
+void LiveRun::after_step() {
+    replay_.record_batch(trainer_->step_count, batch_fingerprint(trainer_->batch));  // the worker's own: no lock
+    if (replay_.due(trainer_->step_count)) keep_replay_frame();
+}
+
+// Worker thread, between steps: the trainer and the replay log are consistent here.
+void LiveRun::save_now(const Command& c) {
+    SaveResult res;
+    res.request = (int)c.value;
+    res.step = trainer_->step_count;
+    try {
+        res.path = free_run_path(c.dir, c.name + "-step" + std::to_string(trainer_->step_count));
+        save_run(*trainer_, res.path, {}, &replay_);
+        res.ok = true;
+    } catch (const std::exception& e) {
+        res.error = e.what();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    last_save_ = res;
 }
 
 // Builds a new snapshot on the worker thread (the watched example's forward pass and, every few seconds,
@@ -118,7 +185,12 @@ void LiveRun::worker() {
     double elapsed = 0;
     uint64_t consumed = 0;      // lockstep: the releases taken
     const bool paced_by_frames = lockstep_;  // lockstep: no speed limit (set before this thread started)
+    std::vector<Command> saves;  // SaveRun waits for the steps asked for before it (Step N, then Ctrl+S: step N saved)
     while (true) {
+        if (pending == 0) {
+            for (const Command& c : saves) save_now(c);
+            saves.clear();
+        }
         std::deque<Command> cmds;
         {
             std::unique_lock<std::mutex> lock(mu_);
@@ -135,7 +207,9 @@ void LiveRun::worker() {
         bool changed = false;
         for (const Command& c : cmds) {
             switch (c.kind) {
-                case CommandKind::Quit: return;
+                case CommandKind::Quit:
+                    for (const Command& sc : saves) save_now(sc);  // a save asked for is kept, even at the window's close
+                    return;
                 case CommandKind::Play: playing_ = true; break;
                 case CommandKind::Pause: playing_ = false; pending = 0; break;
                 case CommandKind::StepOnce: pending += 1; break;
@@ -144,6 +218,7 @@ void LiveRun::worker() {
                 case CommandKind::SetLrScale: trainer_->lr_scale = c.value; break;
                 case CommandKind::SetStepsPerTick: steps_per_tick = std::max(1, (int)c.value); break;
                 case CommandKind::SetMaxStepsPerSecond: max_steps_per_second = std::max(0.0, c.value); break;
+                case CommandKind::SaveRun: saves.push_back(c); break;
                 case CommandKind::WatchParam:
                     watched_param_ = (int)c.value;
                     trainer_->watch_param(watched_param_);
@@ -159,14 +234,21 @@ void LiveRun::worker() {
                     generation_++;
                     pending = 0;
                     elapsed = 0;
-                    std::lock_guard<std::mutex> lock(mu_);
-                    history_.clear();
+                    {
+                        std::lock_guard<std::mutex> lock(mu_);
+                        history_.clear();
+                        replay_.clear();
+                        replay_version_++;
+                    }
+                    keep_replay_frame();  // step 0 of the new run
                     break;
                 }
             }
             changed = true;
         }
         if (!playing_ && pending == 0) {
+            for (const Command& c : saves) save_now(c);
+            saves.clear();
             if (changed) publish(0.0, elapsed);
             continue;
         }
@@ -181,6 +263,7 @@ void LiveRun::worker() {
                 break;
             }
             fresh.push_back(trainer_->history.back());
+            after_step();
             if (pending > 0) pending--;
         }
         const double dt = std::chrono::duration<double>(Clock::now() - t0).count();

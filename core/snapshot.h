@@ -61,6 +61,11 @@ struct Snapshot {
     std::shared_ptr<const ModelWeights> weights;  // [decoding panels] copied with the sample (shared, not copied, between)
     double elapsed_seconds = 0;         // training time so far
     int generation = 0;                 // +1 at every reset: the history restarts from index 0
+    // [replay] a picture of an earlier step shown while the run is paused and scrubbed (replay_snapshot): the
+    // watched-example pictures are from replay_step, kept every replay_every steps; -1: the live run
+    int replay_step = -1;
+    int replay_every = 0;
+    bool is_replay() const { return replay_step >= 0; }
 
     // ---- optimizer (its memory; the watched weight matrix's second moment, filled only while one is watched)
     OptimizerMemory optimizer_memory;   // the run's optimizer, tensor by tensor (array data not kept: null)

@@ -8,6 +8,7 @@
 //   [SECTION] Settings in imgui.ini (UI scale, the window size the layout was made for)
 //   [SECTION] Scale, layout, keyboard, menu
 //   [SECTION] The lesson player: opening lessons, hot reload, the step's panels
+//   [SECTION] Saved runs and replay (File > Save run / Open run, the scrubber's hooks)
 //   [SECTION] Headless outputs (layout JSON, lesson state, frame statistics)
 //   [SECTION] The frame loop
 //   [SECTION] gui_main
@@ -32,6 +33,7 @@
 #include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
+#include "checkpoint.h"
 #include "config.h"
 #include "data.h"
 #include "export.h"
@@ -68,6 +70,8 @@
 #include "panel_summary.h"
 #include "panel_token_probs.h"
 #include "presenter.h"
+#include "replay.h"
+#include "run_files_dialog.h"
 #include "run_set.h"
 #include "run_view.h"
 #include "screenshot.h"
@@ -129,6 +133,9 @@ struct App {
     SummaryPanel summary;
     SetupPanel setup;
     RegionRecorder regions;
+    ReplayScrubber scrub;                  // [replay] the cursor through the kept pictures while paused
+    RunFilesDialog run_files;              // [saved runs] File > Save run / Open run
+    std::string opened_run;                // the .noamrun the current run was loaded from ("" none)
 
     // ---- the lesson player (lesson_mode) and the panels only lessons show
     bool lesson_mode = false;
@@ -173,6 +180,7 @@ struct App {
     bool show_keys = false, show_about = false;
     Exporter exporter;                     // pictures and data asked for this frame (written after it renders)
     std::string status_note;               // a short message in the menu bar
+    bool status_is_error = false;          //   in the error colour
     double status_note_until = 0;
     uint64_t fonts_run_id = 0;
 
@@ -281,9 +289,10 @@ void place(const Rect& r, ImGuiCond cond) {
     ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
 }
 
-void note(App& app, const std::string& s) {
+void note(App& app, const std::string& s, bool is_error = false) {
     app.status_note = s;
-    app.status_note_until = app.now() + 4.0;
+    app.status_note_until = app.now() + (is_error ? 10.0 : 4.0);
+    app.status_is_error = is_error;
 }
 
 // the panel kinds an export can name (defined in the lesson section below)
@@ -296,6 +305,9 @@ void lesson_back(App& app, bool through_stepper);
 void toggle_play(App& app);
 void open_entry(App& app, int index);
 void leave_lesson(App& app);
+bool open_run_file(App& app, const std::string& path);
+void save_runs(App& app);
+bool run_paused(const App& app);
 
 // Keys mean what presenter.cpp's key table says in the window's context (a lesson or a free run, windowed
 // or presenting); the table is also the help.
@@ -304,7 +316,16 @@ void handle_keys(App& app) {
     const unsigned context = key_context(app.lesson_mode, app.presenter.on);
     for (const KeyEvent& k : app.keys) {
         const bool ctrl = (k.mods & GLFW_MOD_CONTROL) != 0;
+        if (app.run_files.open_shown()) {  // the Open run modal has the keys (scripted ones too)
+            if (k.key == GLFW_KEY_ENTER || k.key == GLFW_KEY_KP_ENTER) app.run_files.confirm();
+            else if (k.key == GLFW_KEY_ESCAPE) app.run_files.close();
+            else if (k.key == GLFW_KEY_UP || k.key == GLFW_KEY_DOWN) app.run_files.key_up_down(k.key == GLFW_KEY_UP ? -1 : 1);
+            continue;
+        }
         if (!ctrl && io.WantTextInput) continue;  // typing in a field: keys belong to it
+        // while replaying, Home / End / Escape / Shift+arrows move the replay cursor (the key table's
+        // ReplayBack / ReplayOn rows start it)
+        if (!ctrl && app.scrub.handle_key(app.run, run_paused(app), k.key, k.mods)) continue;
         const KeyAction action = key_action(k.key, k.mods, context);
         switch (action) {
             case KeyAction::None: break;
@@ -342,6 +363,12 @@ void handle_keys(App& app) {
             case KeyAction::PicturePanel:
                 if (!app.exporter.request_panel_under_mouse()) note(app, "no panel under the mouse");
                 break;
+            case KeyAction::SaveRun: save_runs(app); break;
+            case KeyAction::OpenRun: app.run_files.request_open(); break;
+            case KeyAction::ReplayBack:
+            case KeyAction::ReplayOn:
+                if (!app.scrub.handle_key(app.run, run_paused(app), k.key, k.mods)) note(app, "replay: pause the run first");
+                break;
             case KeyAction::Quit: app.quit = true; break;
         }
     }
@@ -355,6 +382,10 @@ float draw_menu(App& app, double fps) {
     if (ImGui::BeginMenu("File")) {
         const Snapshot* s = app.run.valid() ? app.run.snap.get() : nullptr;
         app.exporter.file_menu_items(s && !s->attention.empty(), s && !s->moe_watched.empty());
+        ImGui::Separator();
+        if (ImGui::MenuItem("Save run", "Ctrl+S", false, app.run.valid() && !app.run_files.saving())) save_runs(app);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("weights, optimizer, history and kept pictures, into %s", app.run_files.runs_dir.c_str());
+        if (ImGui::MenuItem("Open run...", "Ctrl+O")) app.run_files.request_open();
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.quit = true;
         ImGui::EndMenu();
@@ -436,7 +467,7 @@ float draw_menu(App& app, double fps) {
     if (!app.status_note.empty() && app.now() < app.status_note_until) {
         const float nw = ImGui::CalcTextSize(app.status_note.c_str()).x;
         ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - rw - nw - 60));
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok), "%s", app.status_note.c_str());
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(app.status_is_error ? pal.error : pal.ok), "%s", app.status_note.c_str());
     }
     ImGui::SameLine(std::max(ImGui::GetCursorPosX() + 20, ImGui::GetWindowWidth() - rw - ImGui::GetStyle().WindowPadding.x * 2));
     const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
@@ -735,6 +766,59 @@ void draw_lesson(App& app, float menu_h) {
     }
 }
 
+// ============================================================================ [SECTION] Saved runs and replay
+
+bool run_paused(const App& app) { return app.lesson_mode ? !app.player.busy(app.run) : !app.run.playing(); }
+
+// Ctrl+S: every run of the set, each by its own worker between two steps (the file names: see RunFilesDialog::save)
+void save_runs(App& app) {
+    if (!app.run.valid() || app.run_files.saving()) return;
+    const std::string stem = app.lesson_mode && app.player.active() ? app.player.lesson().id : app.run.config().data.task;
+    app.run_files.save(app.runs, stem);
+    note(app, "saving...");
+}
+
+// A saved run replaces the current one (a lesson is left: a run file holds one run); a bad file leaves the current
+// run as it was and shows the file's one-line message.
+bool open_run_file(App& app, const std::string& path) {
+    std::unique_ptr<Trainer> tr;
+    ReplayLog replay;
+    try {
+        tr = load_run(path, &replay);
+    } catch (const std::exception& e) {
+        app.run_files.error = e.what();
+        note(app, e.what(), true);
+        return false;
+    }
+    if (app.lesson_mode) leave_lesson(app);
+    app.run.start_loaded(std::move(tr), std::move(replay), false);
+    app.opened_run = path;
+    app.run_files.error.clear();
+    app.run_files.close();
+    note(app, "opened " + path + " at step " + std::to_string(app.run.step()));
+    return true;
+}
+
+// Once per frame, after the keys: finished saves, the Open run modal
+void poll_run_files(App& app, UiContext& ui) {
+    const std::string saved = app.run_files.poll();
+    if (!saved.empty()) note(app, saved);
+    else if (!app.run_files.saving() && !app.run_files.error.empty() && app.status_note == "saving...") note(app, app.run_files.error, true);
+    const std::string chosen = app.run_files.DrawOpen(ui);
+    if (!chosen.empty()) open_run_file(app, chosen);
+}
+
+nlohmann::json run_state(const App& app) {
+    nlohmann::json j;
+    j["step"] = app.run.step();
+    j["history"] = app.run.history.size();
+    j["first_history_step"] = app.run.history.empty() ? nlohmann::json(nullptr) : nlohmann::json(app.run.history.front().step);
+    j["opened"] = app.opened_run;
+    j["file_error"] = app.run_files.error;
+    j["status"] = app.status_note;
+    return j;
+}
+
 // ============================================================================ [SECTION] Headless outputs
 
 // The lesson player's state: which lesson and step, the step's training, the observations (ticked or not),
@@ -794,6 +878,8 @@ nlohmann::json lesson_state(const App& app) {
         j["lesson"] = nullptr;
     }
     j["exports"] = app.exporter.written;  // the files exported so far, in order
+    j["run"] = run_state(app);           // [saved runs]
+    j["replay"] = app.scrub.state();     // [replay]
     j["lessons"] = nlohmann::json::array();
     for (const LessonEntry& e : app.library.entries()) {
         nlohmann::json ej = {{"file", e.file}, {"error", e.error}};
@@ -1058,6 +1144,7 @@ int run_loop(App& app) {
 
         app.run.refresh();
         app.runs.refresh_companions();
+        app.scrub.refresh(app.run, run_paused(app));
         if (app.run.snapshot_version != app.last_snapshot_version) {
             app.last_snapshot_version = app.run.snapshot_version;
             app.last_snapshot_change = app.now();
@@ -1078,21 +1165,27 @@ int run_loop(App& app) {
             if (draw && app.render_frames + 1 >= app.opt.frames) last = true;
             else if (app.now() > app.opt.timeout_seconds) last = timed_out = true;
         } else if (app.opt.frames > 0 && frame + 1 >= std::max(app.opt.frames, keys_end) && frame >= 3) {
-            if (train_target_reached(app)) last = true;
+            if (train_target_reached(app) && !app.run_files.saving()) last = true;  // [saved runs] and saved
             else if (app.now() > app.opt.timeout_seconds) last = timed_out = true;
         }
 
         app.regions.clear();
         if (draw) {
             const float menu_h = app.presenter.on ? 0.0f : draw_menu(app, fps);
+            app.scrub.begin_draw(app.runs);  // while scrubbing the panels draw the kept picture at the cursor
             if (app.lesson_mode) draw_lesson(app, menu_h);
             else draw_panels(app, menu_h);
+            app.scrub.end_draw(app.runs);
             app.exporter.panel_controls(export_panel_kinds(), &app.regions, app.ui_scale);
             if (app.presenter.on && !app.show_keys) {
                 UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.ui_now()};
                 app.presenter.DrawHint(ui);
             }
             draw_help_windows(app);
+            {
+                UiContext ui{&app.fonts, app.ui_scale, &app.regions, app.ui_now()};
+                poll_run_files(app, ui);
+            }
         }
         write_state_if_changed(app, last);
 
@@ -1195,6 +1288,7 @@ int gui_run(const GuiOptions& options) {
     app.runs.primary = &app.run;
     app.run.lockstep = app.opt.render;  // render mode: every snapshot seen, every command between the same ticks
     app.player.attach(&app.runs);
+    app.loss.replay = &app.scrub;
     const char* prog = prog_name(app);
     const char* step_flag = app.opt.render ? "--step" : "--lesson-step";
 
@@ -1210,8 +1304,16 @@ int gui_run(const GuiOptions& options) {
     std::shared_ptr<const Lesson> lesson;
     std::string config_path = app.opt.config_path;
     RunConfig cfg;
+    // [saved runs] a .noamrun: loaded (and checked) now; the run starts once the window is up
+    std::unique_ptr<Trainer> loaded;
+    ReplayLog loaded_replay;
+    app.run_files.runs_dir = app.opt.runs_dir;
     try {
-        if (config_path.empty()) {
+        if (std::filesystem::path(config_path).extension() == ".noamrun") {
+            if (app.opt.lesson_step > 0) throw ConfigError("--lesson-step needs a lesson (" + config_path + " is a saved run)");
+            loaded = load_run(config_path, &loaded_replay);
+            if (app.opt.seed_set) throw ConfigError("--seed would change the saved run " + config_path);
+        } else if (config_path.empty()) {
             const int first = app.library.first_valid();
             if (first >= 0) lesson = app.library.entries()[first].lesson;
             else config_path = std::string(NOAM_SOURCE_DIR) + "/configs/default.json";  // no lesson loads: a free run
@@ -1219,7 +1321,7 @@ int gui_run(const GuiOptions& options) {
             const nlohmann::json j = read_json_file(config_path);
             if (j.is_object() && j.contains("steps")) lesson = std::make_shared<const Lesson>(load_lesson(config_path));
         }
-        if (!lesson) cfg = load_run_config(config_path);
+        if (!lesson && !loaded) cfg = load_run_config(config_path);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: %s\n", prog, e.what());
         return 2;
@@ -1338,6 +1440,13 @@ int gui_run(const GuiOptions& options) {
             if (app.opt.play && !app.player.busy(app.run)) app.player.toggle_play(app.run);
             code = run_loop(app);
         }
+    } else if (loaded) {
+        const bool play = starts_playing(app.opt);
+        app.run.start_loaded(std::move(loaded), std::move(loaded_replay), play);
+        app.opened_run = config_path;
+        if (app.opt.train_steps > 0 && !play && app.run.step() < app.opt.train_steps)
+            app.run.post(CommandKind::StepN, app.opt.train_steps - app.run.step());
+        code = run_loop(app);
     } else {
         const bool play = starts_playing(app.opt);
         if (!app.run.start(cfg, play)) {

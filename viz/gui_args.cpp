@@ -13,10 +13,12 @@
 namespace noam::viz {
 
 const char* gui_usage() {
-    return "usage: noamlab gui [LESSON.json | CONFIG.json] [flags]\n"
+    return "usage: noamlab gui [LESSON.json | CONFIG.json | RUN.noamrun] [flags]\n"
            "Opens the window. With a lesson (a file with \"steps\", see lessons/README.md) the lesson player:\n"
            "the narrative beside live pictures, one step at a time. With a run config a small Transformer trains\n"
-           "live and every picture follows it. Without a file: the first lesson of the lessons/ folder.\n"
+           "live and every picture follows it. With a saved run (File > Save run, or noamlab train --save) the\n"
+           "run at its saved step with its whole history, continuing exactly where it stopped (a bad file: its\n"
+           "one-line message, exit 2). Without a file: the first lesson of the lessons/ folder.\n"
            "\n"
            "  --paused             open paused (press Space to train); the window trains at once otherwise\n"
            "  --play               train at once also with --frames\n"
@@ -29,6 +31,8 @@ const char* gui_usage() {
            "                       panels, everything on keys (F5 toggles it, Escape leaves, ? lists the keys)\n"
            "  --theme T            dark, light or contrast (high contrast: black, white, yellow; T cycles them\n"
            "                       in the window; the choice is remembered)\n"
+           "  --runs-dir DIR       where File > Save run (Ctrl+S) writes and File > Open run (Ctrl+O) looks\n"
+           "                       (default: ./noamlab-runs)\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -55,8 +59,10 @@ const char* gui_usage() {
            "training step, L the lesson list. Free run: Space play/pause, Right arrow step once. Both: Ctrl+R\n"
            "reset (R alone in presenter mode), F5 presenter mode, ? or F1 the keys, T the theme, Ctrl + /\n"
            "Ctrl - / Ctrl 0 UI scale, Ctrl+P picture of the window, Ctrl+Shift+P picture of the panel under\n"
-           "the mouse (or the last focused one), Ctrl+Q quit. Right-click a panel (or its PNG button when the\n"
-           "mouse is over it) for its picture and data; File has the window's. The menu bar names the file written.\n";
+           "the mouse (or the last focused one), Ctrl+S save the run, Ctrl+O open a run, Ctrl+Q quit. Right-click a panel (or its PNG button when the\n"
+           "mouse is over it) for its picture and data; File has the window's. The menu bar names the file written.\n"
+           "Replay (paused): Shift+Left / Shift+Right one kept picture back / on, Home / End the first / last,\n"
+           "Escape back to live, Space trains on from the live end.\n";
 }
 
 namespace {
@@ -233,6 +239,10 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             Theme t;
             if (!parse_theme(v, t)) return bad_value(a, v, "dark, light or contrast");
             out.theme = v;
+        } else if (a == "--runs-dir") {
+            if (!value(v)) return false;
+            if (v.empty()) return bad_value(a, v, "a folder");
+            out.runs_dir = v;
         } else if (a == "--state-out") {
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");
@@ -271,7 +281,7 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
         } else if (out.config_path.empty()) {
             out.config_path = a;
         } else {
-            error = "noamlab gui: unexpected argument '" + a + "' (one LESSON.json or CONFIG.json at most; see noamlab gui --help)";
+            error = "noamlab gui: unexpected argument '" + a + "' (one LESSON.json, CONFIG.json or RUN.noamrun at most; see noamlab gui --help)";
             return false;
         }
     }

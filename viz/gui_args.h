@@ -12,7 +12,7 @@ struct KeyPress {
 };
 
 struct GuiOptions {
-    std::string config_path;      // a lesson (has "steps") or a run config; empty: the first lesson
+    std::string config_path;      // a lesson (has "steps"), a run config or a saved run (.noamrun); empty: the first lesson
     int frames = -1;              // --frames N: render N frames, then exit 0 (-1: until the window closes)
     std::string screenshot;       // --screenshot F: the last frame as PNG
     int train_steps = -1;         // --train-steps K: train to step K before the last frame
@@ -39,6 +39,7 @@ struct GuiOptions {
     // `noamlab render` (not a gui flag): nothing time-dependent on screen (fps, measured speeds), the panels
     // drawn only once the step's training is over and its final snapshot is in, then a fixed number of frames
     bool render = false;
+    std::string runs_dir = "noamlab-runs";  // --runs-dir DIR: where saved runs go (File > Save run / Open run)
     bool help = false;
 };
 

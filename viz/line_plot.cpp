@@ -58,6 +58,8 @@ PlotResult LinePlot::Draw(const char* id, const std::vector<PlotSeries>& series,
     }
     if (!(xlo <= xhi)) { xlo = 0; xhi = 1; }
     if (xhi - xlo < 1e-9) xhi = xlo + 1;
+    res.x_lo = xlo;
+    res.x_hi = xhi;
     const Range yr = opt.fixed_y ? Range{opt.y_lo, opt.y_hi} : auto_range({&extremes}, opt.log_y, 0.06);
 
     // ---- frame: margins from the tick labels

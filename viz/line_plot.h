@@ -50,6 +50,7 @@ struct PlotResult {
     Rect canvas;            // the plotting area (inside the axes), screen pixels
     Rect legend;            // the legend box inside it (w = 0 when there is none)
     float axis_w = 0;       // the width the y tick labels needed
+    double x_lo = 0, x_hi = 1;  // the data x at the canvas's left and right edges (a cursor's position)
 };
 
 class LinePlot {

@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "replay.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -25,6 +26,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
         return;
     }
     const Snapshot& s = *run.snap;
+    draw_replay_banner(s, ui);  // [replay] a kept picture, not the live one
     const int L = s.n_layers, H = s.n_heads, T = s.T;
     if (seen_run_id != run.run_id) {
         seen_run_id = run.run_id;

@@ -8,6 +8,7 @@
 
 #include "colormap.h"
 #include "moe_layer.h"
+#include "replay.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -80,6 +81,7 @@ void draw_bars(const MoeStats& st, Rect r, ImU32 color, const std::string& who) 
 
 void ExpertLoadPanel::Draw(RunSet& runs, UiContext& ui) {
     if (!BeginRunsPanel("Expert load###expert_load", runs, ui)) return;
+    draw_replay_banner(*runs.view(0).snap, ui);  // [replay] the primary run's kept picture, not the live one
     // the legend: what the parts of a bar are
     const ImU32 c0 = runs.color(0);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c0), "first choice");

@@ -7,6 +7,7 @@
 
 #include "colormap.h"
 #include "moe_layer.h"
+#include "replay.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -21,6 +22,7 @@ float expert_value(int e, int E) { return E > 1 ? (float)e / (E - 1) : 0.5f; }
 
 void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
     if (!BeginRunsPanel("Expert tokens###expert_tokens", runs, ui)) return;
+    draw_replay_banner(*runs.view(0).snap, ui);  // [replay] the primary run's kept picture, not the live one
     const RunView* v = &runs.view(0);
     const Snapshot& s = *v->snap;
     const int li = moe_layer_index(s, layer);

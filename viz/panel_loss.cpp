@@ -88,6 +88,9 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
     // the learning-rate plot: about 30% of the height, at least six lines of text, never more than 45%
     // a short panel (a lesson's tile) keeps the room for the loss: the learning rate has its own panel there
     const bool with_lr = avail.y >= ImGui::GetFontSize() * 15;
+    // [replay] the scrubber's strip under the loss plot while paused
+    const bool strip = replay && replay->shows_strip(run);
+    const float strip_h = strip ? ImGui::GetFrameHeightWithSpacing() : 0.0f;
     const float lr_h = with_lr ? std::floor(std::min(avail.y * 0.45f, std::max(ImGui::GetFontSize() * 6.0f, avail.y * 0.3f))) : 0.0f;
     PlotOptions po;
     po.log_y = log_y && !show_accuracy;
@@ -104,7 +107,9 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
         po.x_lo = 0;
         po.x_hi = std::max<double>(x_max > 0 ? x_max : run.snap->total_steps, run.steps.empty() ? 1 : run.steps.back());
     }
-    const PlotResult r = loss_plot.Draw("loss", series, ImVec2(avail.x, avail.y - lr_h - (with_lr ? st.ItemSpacing.y : 0)), po);
+    const PlotResult r = loss_plot.Draw("loss", series, ImVec2(avail.x, avail.y - lr_h - strip_h - (with_lr ? st.ItemSpacing.y : 0)), po);
+    if (replay) replay->DrawCursor(run, r, ui);
+    if (strip) replay->DrawStrip(run, ui);
     if (ui.regions) {
         ui.regions->record("loss_plot", r.canvas);
         if (r.legend.w > 0) ui.regions->record("loss_plot_legend", r.legend);

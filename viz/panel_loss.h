@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "line_plot.h"
+#include "replay.h"
 #include "run_set.h"
 #include "run_view.h"
 #include "ui_context.h"
@@ -16,6 +17,7 @@ struct LossPanel {
     float smoothing = 0.6f;   // EMA weight (TensorBoard style)
     bool show_accuracy = false;
     int x_max = 0;            // the x axis ends here (0: the run's step count); a lesson step's budget
+    ReplayScrubber* replay = nullptr;  // [replay] its strip under the loss plot and its cursor on it (the app's)
     LinePlot loss_plot, lr_plot;
     std::vector<float> smoothed_;  // scratch: the smoothed training loss
     size_t smoothed_n_ = 0;

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "format.h"
+#include "replay.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -96,6 +97,10 @@ void SamplePanel::Draw(RunView& run, UiContext& ui) {
     ImGui::Spacing();
     ImGui::TextUnformatted("Watched example");
     ImGui::SameLine();
+    if (s.is_replay()) {  // [replay] the predictions of the kept picture; the sample above is live
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), "replay: step %d", s.replay_step);
+        ImGui::SameLine();
+    }
     if (scored > 0) ImGui::TextDisabled("%d of %d answer tokens right", correct, scored);
     TokenStripOptions o;
     o.font = mono;

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "format.h"
+#include "replay.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -57,6 +58,7 @@ void TokenProbsPanel::Draw(RunView& run, UiContext& ui) {
         return;
     }
     const Snapshot& s = *run.snap;
+    draw_replay_banner(s, ui);  // [replay] a kept picture, not the live one
     if (seen_version != run.snapshot_version) {
         seen_version = run.snapshot_version;
         rebuild(s, run.live->vocab_labels());

@@ -52,6 +52,11 @@ const std::vector<KeyRow>& key_table() {
         {KeyAction::PictureWindow, "Ctrl+P", "picture of the window (PNG, for slides)", kKeysEverywhere, {{GLFW_KEY_P, true}}},
         {KeyAction::PicturePanel, "Ctrl+Shift+P", "picture of the panel under the mouse (or the last focused)", kKeysEverywhere,
          {{GLFW_KEY_P, true, true}}},
+        {KeyAction::SaveRun, "Ctrl+S", "save the run (File > Save run)", kKeysEverywhere, {{GLFW_KEY_S, true}}},
+        {KeyAction::OpenRun, "Ctrl+O", "open a saved run (File > Open run)", kKeysEverywhere, {{GLFW_KEY_O, true}}},
+        {KeyAction::ReplayBack, "Shift+Left", "paused: replay, one kept picture back (Home / End: first / newest, Escape: live)",
+         kKeysEverywhere, {{GLFW_KEY_LEFT, false, true}}},
+        {KeyAction::ReplayOn, "Shift+Right", "replaying: one kept picture on", kKeysEverywhere, {{GLFW_KEY_RIGHT, false, true}}},
         {KeyAction::Quit, "Ctrl+Q", "quit", kKeysEverywhere, {{GLFW_KEY_Q, true}}},
     };
     return rows;

@@ -14,7 +14,8 @@ namespace noam::viz {
 // What a key does. The app performs the action; the table says which key means which action where.
 enum class KeyAction {
     None, NextStep, PrevStep, FirstStep, LastStep, PlayPause, StepOnce, Reset, ToggleList,
-    TogglePresenter, Back, KeyHelp, CycleTheme, Larger, Smaller, NormalSize, PictureWindow, PicturePanel, Quit,
+    TogglePresenter, Back, KeyHelp, CycleTheme, Larger, Smaller, NormalSize, PictureWindow, PicturePanel,
+    SaveRun, OpenRun, ReplayBack, ReplayOn, Quit,
 };
 
 // Where a key is live: exactly one of these describes the window at a time (key_context).

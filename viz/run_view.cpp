@@ -7,13 +7,23 @@
 namespace noam::viz {
 
 bool RunView::start(const RunConfig& cfg, bool play) {
+    std::unique_ptr<LiveRun> next;
     try {
-        auto next = std::make_unique<LiveRun>(cfg, play, lockstep);  // builds data + model here: errors throw now
-        live = std::move(next);                            // the old run's destructor joins its worker
+        next = std::make_unique<LiveRun>(cfg, play, lockstep);  // builds data + model here: errors throw now
     } catch (const std::exception& e) {
         start_error = e.what();
         return false;
     }
+    adopt(std::move(next));
+    return true;
+}
+
+void RunView::start_loaded(std::unique_ptr<Trainer> loaded, ReplayLog replay, bool play) {
+    adopt(std::make_unique<LiveRun>(std::move(loaded), std::move(replay), play));
+}
+
+void RunView::adopt(std::unique_ptr<LiveRun> next) {
+    live = std::move(next);  // the old run's destructor joins its worker
     start_error.clear();
     run_id++;
     generation = -1;
@@ -21,7 +31,6 @@ bool RunView::start(const RunConfig& cfg, bool play) {
     clear_history();
     refresh();
     post_watch();  // before anyone else's command: before the first step
-    return true;
 }
 
 void RunView::watch_param(const std::string& name) {

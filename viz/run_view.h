@@ -30,6 +30,9 @@ struct RunView {
     // run, stores the message in start_error and returns false.
     bool start(const RunConfig& cfg, bool play);
     bool lockstep = false;                  // runs started from now train in lockstep with the frames (LiveRun)
+    // A run loaded from a file (checkpoint.h load_run): continues from its saved step with its history and
+    // replay log. Cannot fail (load_run has made every check).
+    void start_loaded(std::unique_ptr<Trainer> loaded, ReplayLog replay, bool play);
     // The weight matrix whose second moment the snapshots carry (for the second-moment picture; "" none).
     // The current run is asked at once (CommandKind::WatchParam), and every run started later before its first
     // step, so Adafactor's exact V of that matrix is exact from step 0.
@@ -52,6 +55,7 @@ struct RunView {
     const RunConfig& config() const { return live->config(); }
 
 private:
+    void adopt(std::unique_ptr<LiveRun> next);
     void clear_history();
     void post_watch();
     uint64_t watch_posted_run_ = ~0ull;  // the run and the name last asked for

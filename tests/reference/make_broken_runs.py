@@ -26,6 +26,9 @@ RUNS = os.path.join(ROOT, "tests", "data", "runs")
 OUT = os.path.join(ROOT, "tests", "data", "broken_runs")
 EXPECTED = os.path.join(ROOT, "tests", "data", "broken_runs_expected.json")
 MAGIC = b"NOAMRUN\0"
+# the newest format version noamlab reads (kRunFormatVersion in core/checkpoint.h); tiny.noamrun stays a version 1
+# file, so that reading the older version stays tested
+READER_VERSION = 2
 FRONT = 8 + 4 + 8  # magic, version (uint32), header length (uint64); then the header, the arrays, the CRC-32
 
 
@@ -96,10 +99,10 @@ def main():
     write("flipped_header_byte", flip(good, step_at), "damaged: the checksum does not match")
     write("flipped_checksum_byte", flip(good, n - 2), "damaged: the checksum does not match")
     write("flipped_version_byte", flip(good, 11), "format version %d is newer than this noamlab reads (up to %d)"
-          % (version ^ (0x10 << 24), version))
-    write("newer_version", build(version + 1, header, arrays),
+          % (version ^ (0x10 << 24), READER_VERSION))
+    write("newer_version", build(READER_VERSION + 1, header, arrays),
           "format version %d is newer than this noamlab reads (up to %d): load it with a newer noamlab"
-          % (version + 1, version))
+          % (READER_VERSION + 1, READER_VERSION))
     write("version_zero", build(0, header, arrays), "format version 0 does not exist")
     write("header_not_json", build(version, None, arrays, header_text=b"{" * header_len),
           "damaged: the header is not a JSON object")

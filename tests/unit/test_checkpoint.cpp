@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include <unistd.h>
 
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "json_reader.h"
+#include "live_run.h"
 #include "same_history.h"
 
 using namespace noam;
@@ -335,4 +337,214 @@ TEST(Crc32, MatchesTheStandardCheckValue) {
     EXPECT_EQ(crc32("123456789", 9), 0xCBF43926u);
     EXPECT_EQ(crc32("", 0), 0u);
     EXPECT_EQ(crc32("The quick brown fox jumps over the lazy dog", 43), 0x414FA339u);
+}
+
+// ==== [replay] the replay section (format version 2) and the window's save command ====
+
+// A replay log of tr kept the way the window's worker keeps it: a picture whenever one is due (from step 0) and
+// every step's batch fingerprint.
+static ReplayLog replay_of_run(Trainer& tr, int steps, int max_kept) {
+    ReplayLog log;
+    log.max_kept = max_kept;
+    auto keep = [&] {
+        Snapshot s;
+        capture_watched(tr, s);
+        log.keep(std::make_shared<const ReplayFrame>(replay_frame_from(s)));
+    };
+    keep();
+    while (tr.step_count < steps) {
+        EXPECT_TRUE(tr.step()) << tr.error;
+        log.record_batch(tr.step_count, batch_fingerprint(tr.batch));
+        if (log.due(tr.step_count)) keep();
+    }
+    return log;
+}
+
+static void expect_same_frame(const ReplayFrame& a, const ReplayFrame& b) {
+    EXPECT_EQ(a.step, b.step);
+    EXPECT_EQ(std::tie(a.n_layers, a.n_heads, a.T), std::tie(b.n_layers, b.n_heads, b.T));
+    ASSERT_EQ(a.attention.size(), b.attention.size());
+    expect_same_floats(a.attention.data(), b.attention.data(), a.attention.size(), "attention");
+    expect_same_floats(a.target_prob.data(), b.target_prob.data(), a.target_prob.size(), "target_prob");
+    EXPECT_EQ(a.predicted, b.predicted);
+    ASSERT_EQ(a.moe_watched.size(), b.moe_watched.size());
+    for (size_t m = 0; m < a.moe_watched.size(); m++) {
+        const MoeRouting &x = a.moe_watched[m], &y = b.moe_watched[m];
+        EXPECT_EQ(std::tie(x.layer, x.T, x.E, x.K), std::tie(y.layer, y.T, y.E, y.K));
+        expect_same_floats(x.probs.data(), y.probs.data(), x.probs.size(), "router probs");
+        expect_same_floats(x.gate.data(), y.gate.data(), x.gate.size(), "gates");
+        EXPECT_EQ(x.expert, y.expert);
+        EXPECT_EQ(x.processed, y.processed);
+        EXPECT_EQ(x.dropped, y.dropped);
+    }
+    ASSERT_EQ(a.moe_step.size(), b.moe_step.size());
+    for (size_t m = 0; m < a.moe_step.size(); m++) {
+        const MoeStats &x = a.moe_step[m], &y = b.moe_step[m];
+        EXPECT_EQ(std::tie(x.experts, x.tokens, x.tokens_dropped, x.tokens_without_expert),
+                  std::tie(y.experts, y.tokens, y.tokens_dropped, y.tokens_without_expert));
+        EXPECT_EQ(x.routed_first, y.routed_first);
+        EXPECT_EQ(x.routed_second, y.routed_second);
+        EXPECT_EQ(x.kept, y.kept);
+        EXPECT_EQ(x.dropped, y.dropped);
+        EXPECT_EQ(x.capacity, y.capacity);
+        EXPECT_EQ(x.mean_prob, y.mean_prob);
+        EXPECT_EQ(x.load_cv, y.load_cv);
+        EXPECT_EQ((float)x.aux, (float)y.aux) << "the doubles of MoeStats are stored as float32";
+    }
+}
+
+// Saved with its replay log and loaded: the same pictures bit for bit (a dense run and an MoE run, whose routing
+// and expert load come back too), the same spacing and batch fingerprints, and the loaded pair encodes to the very
+// same bytes. read_run_info reports version 2 and the pictures.
+TEST(SavedRun, TheReplaySectionRoundTrips) {
+    TempDir dir;
+    for (int experts : {0, 3}) {
+        SCOPED_TRACE(experts ? "MoE" : "dense");
+        RunConfig cfg = tiny_config(12);
+        cfg.model.moe.experts = experts;
+        Trainer tr(cfg);
+        const ReplayLog log = replay_of_run(tr, 11, 4);  // 12 pictures kept at most 4 at a time: thinned to K = 4
+        ASSERT_EQ(log.every, 4);
+        ASSERT_EQ(log.frames.size(), 3u);  // steps 0, 4, 8
+        if (experts) ASSERT_FALSE(log.frames.back()->moe_watched.empty());
+        const std::string path = dir.file("replay.noamrun");
+        save_run(tr, path, {}, &log);
+        ReplayLog back;
+        std::unique_ptr<Trainer> loaded = load_run(path, &back);
+        EXPECT_EQ(back.every, log.every);
+        EXPECT_EQ(back.max_kept, log.max_kept);
+        EXPECT_EQ(back.first_hashed_step, 1);
+        EXPECT_EQ(back.batch_hash, log.batch_hash);
+        ASSERT_EQ(back.frames.size(), log.frames.size());
+        for (size_t i = 0; i < log.frames.size(); i++) expect_same_frame(*log.frames[i], *back.frames[i]);
+        EXPECT_EQ(encode_run(*loaded, &back), encode_run(tr, &log));
+        const RunFileInfo info = read_run_info(path);
+        EXPECT_EQ(info.version, 2u);
+        EXPECT_EQ(info.replay_frames, 3u);
+        EXPECT_EQ(info.replay_every, 4);
+        // a run file is still one: the replay section changes nothing of the run itself
+        EXPECT_EQ(replay_run(path).same, true);
+    }
+}
+
+// tests/data/runs/tiny.noamrun is a version 1 file (no replay section): it loads with an empty replay log.
+TEST(SavedRun, VersionOneFilesLoadWithoutPictures) {
+    ReplayLog log;
+    log.frames.push_back(std::make_shared<const ReplayFrame>());
+    std::unique_ptr<Trainer> tr = load_run(kData + "/runs/tiny.noamrun", &log);
+    EXPECT_TRUE(log.frames.empty());
+    EXPECT_TRUE(log.batch_hash.empty());
+    EXPECT_EQ(read_run_info(kData + "/runs/tiny.noamrun").version, 1u);
+}
+
+// The run file's bytes with its header changed (the checksum redone): for damage past the checksum.
+static std::string with_header(const std::string& bytes, const std::function<void(nlohmann::json&)>& change) {
+    uint64_t header_len = 0;
+    std::memcpy(&header_len, bytes.data() + 12, 8);
+    nlohmann::json h = nlohmann::json::parse(bytes.substr(20, header_len));
+    change(h);
+    const std::string text = h.dump();
+    const uint64_t n = text.size();
+    std::string out = bytes.substr(0, 12) + std::string((const char*)&n, 8) + text +
+                      bytes.substr(20 + header_len, bytes.size() - 20 - header_len - 4);
+    const uint32_t crc = crc32(out.data(), out.size());
+    return out + std::string((const char*)&crc, 4);
+}
+
+// A replay section that does not fit its arrays, its spacing or the model is refused with one line naming it.
+TEST(SavedRun, ABadReplaySectionIsRefused) {
+    TempDir dir;
+    Trainer tr(tiny_config(8));
+    const ReplayLog log = replay_of_run(tr, 6, 200);
+    const std::string good = encode_run(tr, &log);
+    const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
+        {[](nlohmann::json& h) { h["replay"]["frames"] = 8; }, "replay.step has 7 elements, the replay header says 8"},
+        {[](nlohmann::json& h) { h["replay"]["every"] = 2; }, "frame 1 is at step 1 (expected ascending multiples of every = 2)"},
+        {[](nlohmann::json& h) { h["replay"]["hashed_steps"] = 7; }, "replay.batch_hash has 6 elements"},
+        {[](nlohmann::json& h) { h["step"] = 5; h["history"]["rows"] = 6; }, "header/replay: a picture of step 6 in a run at step 5"},
+        {[](nlohmann::json& h) { h["replay"].erase("every"); }, "header/replay/every: missing"},
+    };
+    for (const auto& [change, want] : cases) {
+        const std::string path = dir.file("bad.noamrun");
+        write_file_atomic(path, with_header(good, change));
+        try {
+            load_run(path);
+            ADD_FAILURE() << "accepted a file whose replay section should fail with: " << want;
+        } catch (const ConfigError& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find(want), std::string::npos) << msg;
+            EXPECT_EQ(msg.find(path + ": "), 0u) << msg;
+        }
+    }
+    // the pictures of another model: its weights have the same shapes (heads split d_model), its pictures not
+    RunConfig other = tiny_config(8);
+    other.model.n_heads = 4;
+    const std::string path = dir.file("other.noamrun");
+    write_file_atomic(path, with_header(good, [&](nlohmann::json& h) { h["config"] = run_config_to_json(other); }));
+    try {
+        load_run(path);
+        ADD_FAILURE() << "accepted pictures of another model";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("the replay pictures do not fit the model: they have 1 layers, 2 heads"),
+                  std::string::npos) << e.what();
+    }
+}
+
+// The window's save: a SaveRun command the worker carries out between steps, after the steps asked for before it,
+// reporting the file (never over an existing one) or the error back. The file holds the run at that step, its
+// pictures from step 0 and the fingerprint of every step's batch, which a fresh run of the config reproduces.
+static SaveResult wait_for_save(LiveRun& live, int request) {
+    for (int i = 0; i < 3000 && live.last_save().request != request; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return live.last_save();
+}
+
+TEST(LiveRunSave, SavesBetweenStepsAndReportsBack) {
+    TempDir dir;
+    RunConfig cfg = tiny_config(20);
+    LiveRun live(cfg, false);
+    auto wait_for = [&live](int request) { return wait_for_save(live, request); };
+    live.post({CommandKind::StepN, 5});
+    const SaveResult first = wait_for(live.save(dir.path.string(), "tiny"));
+    ASSERT_TRUE(first.ok) << first.error;
+    EXPECT_EQ(first.step, 5);
+    EXPECT_EQ(first.path, dir.file("tiny-step5.noamrun"));
+    const SaveResult second = wait_for(live.save(dir.path.string(), "tiny"));
+    ASSERT_TRUE(second.ok) << second.error;
+    EXPECT_EQ(second.path, dir.file("tiny-step5-2.noamrun")) << "a second save at the same step must not overwrite the first";
+
+    ReplayLog log;
+    std::unique_ptr<Trainer> tr = load_run(first.path, &log);
+    EXPECT_EQ(tr->step_count, 5);
+    ASSERT_EQ(log.frames.size(), 6u);  // steps 0..5, K = 1
+    for (int i = 0; i <= 5; i++) EXPECT_EQ(log.frames[i]->step, i);
+    ASSERT_EQ(log.batch_hash.size(), 5u);
+    Trainer fresh(cfg);
+    for (int i = 0; i < 5; i++) {
+        ASSERT_TRUE(fresh.step());
+        EXPECT_EQ(log.batch_hash[i], batch_fingerprint(fresh.batch)) << "step " << i + 1;
+    }
+    int every = 0;
+    EXPECT_EQ(live.replay_frames(&every).size(), 6u);
+    EXPECT_EQ(every, 1);
+
+    // a folder that cannot be made (a file is in the way): the error comes back, no file
+    std::ofstream(dir.file("blocker")) << "x";
+    const SaveResult failed = wait_for(live.save(dir.file("blocker") + "/runs", "tiny"));
+    EXPECT_FALSE(failed.ok);
+    EXPECT_NE(failed.error.find("cannot make the runs folder"), std::string::npos) << failed.error;
+
+    // a LiveRun of the loaded trainer continues it: the same next steps as the run that never stopped
+    LiveRun resumed(std::move(tr), std::move(log), false);
+    EXPECT_EQ(resumed.snapshot()->step, 5);
+    EXPECT_EQ(resumed.history_size(), 5u);
+    resumed.post({CommandKind::StepN, 3});
+    const SaveResult third = wait_for_save(resumed, resumed.save(dir.path.string(), "resumed"));
+    ASSERT_TRUE(third.ok) << third.error;
+    EXPECT_EQ(third.step, 8);
+    std::unique_ptr<Trainer> after = load_run(third.path);
+    Trainer never_stopped(cfg);
+    run_until(never_stopped, 8);
+    expect_same_history(never_stopped.history, after->history);
+    expect_same_state(never_stopped, *after);
 }

@@ -130,3 +130,17 @@ TEST(GuiArgs, KeyNamesForPresenting) {
     EXPECT_EQ(k[4].key, GLFW_KEY_HOME);
     EXPECT_EQ(k[6].key, GLFW_KEY_ESCAPE);
 }
+
+TEST(GuiArgs, RunsDirAndASavedRun) {
+    GuiOptions o;
+    std::string err;
+    EXPECT_EQ(o.runs_dir, "noamlab-runs") << "the default runs folder";
+    ASSERT_TRUE(parse_gui_args({"r.noamrun", "--runs-dir", "/tmp/r"}, o, err)) << err;
+    EXPECT_EQ(o.config_path, "r.noamrun");
+    EXPECT_EQ(o.runs_dir, "/tmp/r");
+    GuiOptions bad;
+    EXPECT_FALSE(parse_gui_args({"--runs-dir", ""}, bad, err));
+    EXPECT_NE(err.find("--runs-dir"), std::string::npos) << err;
+    EXPECT_FALSE(parse_gui_args({"--runs-dir"}, bad, err));
+    ASSERT_TRUE(parse_key_list("Shift+Left,Shift+Right,Home,End,Escape,Ctrl+S,Ctrl+O", o.keys, err)) << err;
+}
