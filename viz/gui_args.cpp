@@ -23,6 +23,8 @@ const char* gui_usage() {
            "  --size WxH           window size in pixels (default 1280x800)\n"
            "  --lesson-step N      open the lesson at step N (the settings of the steps before it apply)\n"
            "  --lessons DIR        the folder of lessons to list (default: lessons/ of the source tree)\n"
+           "  --lang en|zh         the language of the interface and the lessons (default: the one chosen last\n"
+           "                       time, else English); F2 or View > Language switches it in the window\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -39,7 +41,7 @@ const char* gui_usage() {
            "Keys in a lesson: Right / Left next / previous step (through the forward-pass stepper first when\n"
            "it is shown; PageDown / PageUp too), Space play/pause, Period one training step, L the lesson list.\n"
            "Free run: Space play/pause, Right arrow step once. Both: Ctrl+R reset, Ctrl + / Ctrl - / Ctrl 0 UI\n"
-           "scale, Ctrl+Q quit.\n";
+           "scale, F2 language (English / 中文), Ctrl+Q quit.\n";
 }
 
 namespace {
@@ -204,6 +206,10 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a folder");
             out.lessons_dir = v;
+        } else if (a == "--lang") {
+            if (!value(v)) return false;
+            if (v != "en" && v != "zh") return bad_value(a, v, "en or zh");
+            out.lang = v;
         } else if (a == "--state-out") {
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");

@@ -29,6 +29,7 @@ struct GuiOptions {
     int lesson_step = 0;          // --lesson-step N: open the lesson at step N (1-based; 0: the first)
     std::vector<KeyPress> keys;   // --keys "Right,Right,space": pressed one per frame from the third frame
     std::string state_out;        // --state-out F: the lesson player's state, JSON, rewritten when it changes
+    std::string lang;             // --lang en|zh: the interface's and the lessons' language ("": remembered, else en)
     std::string lessons_dir;      // --lessons DIR: the folder the lesson list shows (default: the source tree's lessons/)
     bool help = false;
 };

@@ -32,10 +32,11 @@ bool LessonPlayer::same_config(const RunConfig& a, const RunConfig& b) {
 
 namespace {
 
-// the step's side-by-side runs as one comparable string
+// the step's side-by-side runs as one comparable string: their settings (the labels are names: a translation
+// renames the runs without changing them)
 std::string runs_key(const std::vector<RunVariant>& runs) {
     nlohmann::json j = nlohmann::json::array();
-    for (const RunVariant& v : runs) j.push_back({v.label, v.set});
+    for (const RunVariant& v : runs) j.push_back(v.set);
     return j.dump();
 }
 
@@ -117,6 +118,7 @@ void LessonPlayer::go_to(int i, RunView& run) {
         error = e.what();
     }
     if (!same_config(want, cfg_) || (set_ && runs_key(step().runs) != runs_key_)) start_run(want, run);
+    else relabel_runs();
     begin_step(run, false);
 }
 
@@ -427,6 +429,7 @@ void LessonPlayer::reload(std::shared_ptr<const Lesson> fresh, RunView& run) {
     lesson_ = std::move(fresh);
     ticks_ = std::move(ticks);
     reload_error.clear();
+    relabel_runs();
     index_ = i;
     entry_version_++;
     if (!same_index) {
@@ -447,6 +450,28 @@ void LessonPlayer::reload(std::shared_ptr<const Lesson> fresh, RunView& run) {
         phase_ = StepPhase::Done;
         done_at_ = run.step();
     }
+}
+
+void LessonPlayer::retranslate(std::shared_ptr<const Lesson> fresh, RunView& run) {
+    if (!fresh || !active()) return;
+    bool aligned = fresh->steps.size() == lesson_->steps.size();
+    for (size_t k = 0; aligned && k < fresh->steps.size(); k++)
+        aligned = fresh->steps[k].watch_for.size() == lesson_->steps[k].watch_for.size() &&
+                  runs_key(fresh->steps[k].runs) == runs_key(lesson_->steps[k].runs);
+    if (!aligned) {  // not the same lesson in other words (the file changed meanwhile): a hot reload
+        reload(std::move(fresh), run);
+        return;
+    }
+    lesson_ = std::move(fresh);  // same step, same run, same ticks: only the words change
+    relabel_runs();
+}
+
+void LessonPlayer::relabel_runs() {
+    if (!set_ || !set_->comparing() || !active()) return;
+    const std::vector<RunVariant>& v = step().runs;
+    if (v.size() != set_->size() || runs_key(v) != runs_key_) return;
+    set_->primary_label = v[0].label;
+    for (size_t k = 1; k < v.size(); k++) set_->companions[k - 1]->label = v[k].label;
 }
 
 // ============================================================================ [SECTION] Status for the step view

@@ -9,6 +9,7 @@
 #include <imgui_stdlib.h>
 #include <nlohmann/json.hpp>
 
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -96,7 +97,7 @@ void SetupPanel::apply(RunView& run) {
 }
 
 void SetupPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Setup###setup", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Setup", "setup").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
         ImGui::End();
         return;
     }
