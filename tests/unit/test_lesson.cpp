@@ -28,6 +28,8 @@ TEST(Lessons, EveryShippedLessonValidates) {
             Lesson l = load_lesson(e.path().string());
             EXPECT_FALSE(l.steps.empty());
         }) << e.path();
+        for (const std::string& t : translation_files(e.path().string()))  // lessons/zh/... match their lessons
+            EXPECT_NO_THROW(load_translation_file(t)) << t;
         count++;
     }
     EXPECT_GE(count, 5);
