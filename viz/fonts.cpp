@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include <backends/imgui_impl_opengl3.h>
 
@@ -86,18 +87,26 @@ bool FontSet::rebuild_if_needed(bool gl_ready) {
             cfg.SizePixels = 13.0f * px / 16.0f;
             f = io.Fonts->AddFontDefault(&cfg);
         }
-        if (with_cjk && !cjk_path_.empty() && need_cjk_) {
+        if (with_cjk && cjk_loaded_) {
             ImFontConfig cfg;
             cfg.FontNo = cjk_font_no_;
             cfg.MergeMode = true;  // glyphs the first font lacks come from here; existing ones stay
             cfg.OversampleH = 1;
             cfg.OversampleV = 1;
-            io.Fonts->AddFontFromFileTTF(cjk_path_.c_str(), px, &cfg, ranges_.Data);
+            cfg.FontDataOwnedByAtlas = false;  // one copy of the file for all six sizes, read once
+            io.Fonts->AddFontFromMemoryTTF(cjk_data_.data(), (int)cjk_data_.size(), px, &cfg, ranges_.Data);
         }
         return f;
     };
     const float s = scale_;
-    cjk_loaded_ = need_cjk_ && !cjk_path_.empty();
+    if (need_cjk_ && !cjk_path_.empty() && cjk_data_.empty()) {
+        std::ifstream f(cjk_path_, std::ios::binary | std::ios::ate);
+        cjk_data_.resize(f ? (size_t)f.tellg() : 0);
+        f.seekg(0);
+        if (!f.read(cjk_data_.data(), (std::streamsize)cjk_data_.size())) cjk_data_.clear();
+        if (cjk_data_.empty()) cjk_path_.clear();  // unreadable: no CJK glyphs ('?')
+    }
+    cjk_loaded_ = need_cjk_ && !cjk_data_.empty();
     regular = add(regular_path_, 16.0f * s, true);
     mono = add(mono_path_.empty() ? regular_path_ : mono_path_, 15.0f * s, true);
     heading = add(bold_path_.empty() ? regular_path_ : bold_path_, 22.0f * s, true);

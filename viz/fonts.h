@@ -48,6 +48,7 @@ private:
     std::vector<ImWchar> extra_;    // requested code points beyond Latin-1, in order of first sight
     ImVector<ImWchar> ranges_;      // kept alive while the atlas refers to it
     std::string regular_path_, mono_path_, bold_path_, cjk_path_;
+    std::vector<char> cjk_data_;    // the CJK font file, read at the first build that needs it
     double last_build_ms_ = 0;
 };
 
