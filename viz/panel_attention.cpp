@@ -64,7 +64,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fs = ImGui::GetFontSize();
     char buf[64];
-    std::snprintf(buf, sizeof buf, "layer %d", L);
+    std::snprintf(buf, sizeof buf, tr("layer %d"), L);
     const float header_w = ImGui::CalcTextSize(buf).x + 8;
     const float header_h = fs + 4;
     const float grid_h = !show_focus ? avail.y : show_grid ? avail.y * grid_share : 0.0f;
@@ -76,7 +76,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (show_grid) {
         for (int h = 0; h < H; h++) {
-            std::snprintf(buf, sizeof buf, "head %d", h + 1);
+            std::snprintf(buf, sizeof buf, tr("head %d"), h + 1);
             const Rect c = g.cell_rect(0, h);
             const ImVec2 ts = ImGui::CalcTextSize(buf);
             if (ts.x <= g.cell + g.gap) dl->AddText(ImVec2(g0.x + c.x + (c.w - ts.x) * 0.5f, g0.y), pal.axis_text, buf);
@@ -86,7 +86,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
             }
         }
         for (int l = 0; l < L; l++) {
-            std::snprintf(buf, sizeof buf, "layer %d", l + 1);
+            std::snprintf(buf, sizeof buf, tr("layer %d"), l + 1);
             const Rect c = g.cell_rect(l, 0);
             dl->AddText(ImVec2(g0.x, g0.y + c.y + (c.h - fs) * 0.5f), pal.axis_text, buf);
         }
