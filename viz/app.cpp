@@ -154,6 +154,7 @@ struct App {
     SpeculativePanel speculative;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
+    FileWatch translation_watch;           // and its translation in the language shown (lessons/zh/<file>)
     double next_watch_poll = 0, next_library_poll = 0;
     uint64_t seen_entry = ~0ull, seen_config = ~0ull;
     bool stepper_from_back = false;        // entered with Left out of a stepper step: open it at its end
@@ -521,6 +522,7 @@ void lesson_back(App& app, bool through_stepper) {
 
 void watch_lesson_file(App& app) {
     app.lesson_watch = FileWatch(app.player.lesson().file);
+    app.translation_watch = FileWatch(translation_path(app.player.lesson().file, app.language));
     app.open_key = canonical_path(app.player.lesson().file);
 }
 
@@ -586,6 +588,7 @@ void switch_language(App& app, const std::string& code) {
         } catch (const std::exception& e) {
             app.player.reload_error = e.what();  // the English file broke meanwhile: the open version keeps running
         }
+        watch_lesson_file(app);  // its translation in the new language
     }
     ImGui::MarkIniSettingsDirty();
 }
@@ -596,7 +599,8 @@ void poll_lesson_files(App& app) {
     const double t = app.now();
     if (app.lesson_mode && app.player.active() && t >= app.next_watch_poll) {
         app.next_watch_poll = t + 0.25;
-        if (app.lesson_watch.changed()) {
+        const bool translation_changed = !app.translation_watch.path().empty() && app.translation_watch.changed();
+        if (app.lesson_watch.changed() || translation_changed) {
             try {
                 auto fresh = std::make_shared<const Lesson>(load_lesson(app.player.lesson().file, app.language));
                 app.player.reload(fresh, app.run);
