@@ -508,8 +508,8 @@ def read_noamrun(path):
     if len(data) < 24:
         fail(f"{path}: truncated")
     version, header_len = struct.unpack_from("<IQ", data, 8)
-    if version != 1:
-        fail(f"{path}: format version {version}; this script reads version 1")
+    if version not in (1, 2):  # version 2 adds the window's kept pictures, which this script does not need
+        fail(f"{path}: format version {version}; this script reads versions 1 and 2")
     if 20 + header_len + 4 > len(data):
         fail(f"{path}: truncated (the header says it is longer)")
     (crc,) = struct.unpack_from("<I", data, len(data) - 4)

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "atomic_file.h"
 #include "commands.h"
+#include "json_reader.h"
 #include "lesson_runner.h"
 
 namespace noam::cli {
@@ -17,15 +18,19 @@ static const char* kCheckHelp =
     "usage: noamlab check LESSON.json...\n"
     "\n"
     "Validates lesson files (schema: lessons/README.md). Prints one line per file: OK, or the file, the JSON\n"
-    "path and what was expected. Exit code 2 if any file is invalid.\n";
+    "path and what was expected. Exit code 2 if any file is invalid.\n"
+    "A lesson's translations (lessons/<lang>/<its file name>) are checked with it; a translation given by its\n"
+    "own path (noamlab check lessons/zh/x.json) is checked against its English lesson.\n";
 
 static const char* kLessonHelp =
-    "usage: noamlab lesson run LESSON.json [--json F] [--threads N]\n"
-    "       noamlab lesson list [DIR]\n"
+    "usage: noamlab lesson run LESSON.json [--json F] [--threads N] [--lang en|zh]\n"
+    "       noamlab lesson list [DIR] [--lang en|zh]\n"
     "\n"
     "run    plays the lesson without a window: each step's settings, its training, and every \"watch for\"\n"
     "       observation, ticked when it becomes true. Exit code 1 if an observation is not met within its budget.\n"
-    "list   the lessons in DIR (default: the lessons/ folder of the source tree), grouped by paper.\n";
+    "list   the lessons in DIR (default: the lessons/ folder of the source tree), grouped by paper.\n"
+    "--lang the text in that language (lessons/<lang>/<file>); a lesson not yet translated stays English and\n"
+    "       says so.\n";
 
 int cmd_check(const std::vector<std::string>& argv) {
     Args a = parse_args("check", argv, {}, {});
@@ -35,15 +40,29 @@ int cmd_check(const std::vector<std::string>& argv) {
     }
     if (a.positional.empty()) throw UsageError("expected one or more LESSON.json files (see noamlab check --help)");
     int bad = 0;
-    for (const std::string& f : a.positional) {
+    auto check_one = [&](const std::string& f, bool sidecars) {
         try {
-            Lesson l = load_lesson(f);
-            std::printf("%s: OK (%s, %zu steps)\n", f.c_str(), l.title.c_str(), l.steps.size());
+            const bool translation = is_translation(read_json_file(f));
+            Lesson l = translation ? load_translation_file(f) : load_lesson(f);
+            std::printf("%s: OK (%s, %zu steps%s)\n", f.c_str(), l.title.c_str(), l.steps.size(),
+                        translation ? (", translates " + std::filesystem::path(l.file).filename().string()).c_str() : "");
         } catch (const std::exception& e) {
             std::fprintf(stderr, "%s\n", e.what());
             bad++;
+            return;
         }
-    }
+        if (sidecars)
+            for (const std::string& t : translation_files(f)) {
+                try {
+                    load_translation_file(t);
+                    std::printf("%s: OK (translation)\n", t.c_str());
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "%s\n", e.what());
+                    bad++;
+                }
+            }
+    };
+    for (const std::string& f : a.positional) check_one(f, true);
     return bad ? 2 : 0;
 }
 
@@ -58,19 +77,22 @@ static std::vector<std::string> lesson_files(const std::string& dir) {
 }
 
 int cmd_lesson(const std::vector<std::string>& argv) {
-    Args a = parse_args("lesson", argv, {"--json", "--threads"}, {});
+    Args a = parse_args("lesson", argv, {"--json", "--threads", "--lang"}, {});
     if (a.has("--help") || a.positional.empty()) {
         std::fputs(kLessonHelp, a.has("--help") ? stdout : stderr);
         return a.has("--help") ? 0 : 2;
     }
     const std::string sub = a.positional[0];
+    const std::string lang = a.get("--lang", "en");
+    if (lang != "en" && lang != "zh") throw UsageError("--lang: expected en or zh, got '" + lang + "'");
     if (sub == "list") {
         const std::string dir = a.positional.size() > 1 ? a.positional[1] : std::string(NOAM_SOURCE_DIR) + "/lessons";
         for (const std::string& f : lesson_files(dir)) {
             try {
-                Lesson l = load_lesson(f);
-                std::printf("%-40s %s (%s %d), %d min, %zu steps\n", f.c_str(), l.title.c_str(), l.paper.title.c_str(),
-                            l.paper.year, l.minutes, l.steps.size());
+                Lesson l = load_lesson(f, lang);
+                std::printf("%-40s %s (%s %d), %d min, %zu steps%s\n", f.c_str(), l.title.c_str(), l.paper.title.c_str(),
+                            l.paper.year, l.minutes, l.steps.size(),
+                            l.translation_note.empty() ? "" : ("  [" + l.translation_note + "]").c_str());
             } catch (const std::exception& e) {
                 std::printf("%-40s INVALID: %s\n", f.c_str(), e.what());
             }
@@ -79,7 +101,8 @@ int cmd_lesson(const std::vector<std::string>& argv) {
     }
     if (sub != "run") throw UsageError("unknown lesson command '" + sub + "' (expected run or list)");
     if (a.positional.size() != 2) throw UsageError("expected: noamlab lesson run LESSON.json");
-    Lesson lesson = load_lesson(a.positional[1]);
+    Lesson lesson = load_lesson(a.positional[1], lang);
+    if (!lesson.translation_note.empty()) std::fprintf(stderr, "lesson %s: in English: %s\n", lesson.id.c_str(), lesson.translation_note.c_str());
     if (a.has("--threads")) lesson.run.train.threads = (int)a.get_int("--threads", 0, 1, 256);
     std::fprintf(stderr, "lesson %s: %s (%zu steps)\n", lesson.id.c_str(), lesson.title.c_str(), lesson.steps.size());
     const auto t0 = std::chrono::steady_clock::now();

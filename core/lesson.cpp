@@ -2,6 +2,8 @@
 #include "lesson.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "json_reader.h"
@@ -232,12 +234,9 @@ static std::vector<RunVariant> parse_runs(const nlohmann::json& j, const std::st
     return out;
 }
 
-static LessonStep parse_step(const nlohmann::json& j, const std::string& where, const std::string& path,
-                             RunConfig& run, const std::vector<RunVariant>& inherited_runs) {
-    ObjectReader r(j, where, path);
-    LessonStep s;
-    s.title = r.require_string("title");
-    const nlohmann::json& text = r.require_child("text");
+// A step's "text": one string with paragraphs separated by blank lines, or an array of paragraphs.
+static std::vector<std::string> parse_paragraphs(const nlohmann::json& text, const std::string& where, const std::string& path) {
+    std::vector<std::string> paragraphs;
     if (text.is_string()) {
         // paragraphs are separated by blank lines
         std::string t = text.get<std::string>(), para;
@@ -245,20 +244,29 @@ static LessonStep parse_step(const nlohmann::json& j, const std::string& where, 
         while (pos <= t.size()) {
             size_t end = t.find("\n\n", pos);
             para = t.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-            if (!para.empty()) s.paragraphs.push_back(para);
+            if (!para.empty()) paragraphs.push_back(para);
             if (end == std::string::npos) break;
             pos = end + 2;
         }
     } else if (text.is_array()) {
         for (size_t i = 0; i < text.size(); i++) {
             if (!text[i].is_string())
-                config_fail(where, path + "/text/" + std::to_string(i), "expected a string, got " + json_type_name(text[i]));
-            s.paragraphs.push_back(text[i].get<std::string>());
+                config_fail(where, path + "/" + std::to_string(i), "expected a string, got " + json_type_name(text[i]));
+            paragraphs.push_back(text[i].get<std::string>());
         }
     } else {
-        r.fail("text", "expected a string or an array of paragraphs, got " + json_type_name(text));
+        config_fail(where, path, "expected a string or an array of paragraphs, got " + json_type_name(text));
     }
-    if (s.paragraphs.empty()) r.fail("text", "is empty: a step says at least one thing");
+    if (paragraphs.empty()) config_fail(where, path, "is empty: a step says at least one thing");
+    return paragraphs;
+}
+
+static LessonStep parse_step(const nlohmann::json& j, const std::string& where, const std::string& path,
+                             RunConfig& run, const std::vector<RunVariant>& inherited_runs) {
+    ObjectReader r(j, where, path);
+    LessonStep s;
+    s.title = r.require_string("title");
+    s.paragraphs = parse_paragraphs(r.require_child("text"), where, r.path_of("text"));
 
     s.reset = r.get_bool("reset", false);
     if (const auto* set = r.child("set")) {
@@ -383,5 +391,153 @@ std::string lesson_watched_matrix(const Lesson& l) {
 }
 
 Lesson load_lesson(const std::string& path) { return parse_lesson(read_json_file(path), path); }
+
+// ============================================================================ Translations (sidecars)
+
+std::string translation_path(const std::string& lesson_path, const std::string& lang) {
+    if (lang.empty() || lang == "en") return "";
+    const std::filesystem::path p(lesson_path);
+    return (p.parent_path() / lang / p.filename()).string();
+}
+
+bool is_translation(const nlohmann::json& j) { return j.is_object() && j.contains("translates"); }
+
+namespace {
+
+size_t count_code_points(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+// "watch_for": ["...", ...]: one non-empty string per English entry, present exactly when the English step has some
+std::vector<std::string> aligned_strings(ObjectReader& r, const std::string& key, size_t english_count, const char* what,
+                                         const std::string& where) {
+    std::vector<std::string> out;
+    const nlohmann::json* a = r.child(key);
+    if (english_count == 0) {
+        if (a) r.fail(key, std::string("the English step has no ") + what + ": leave it out");
+        return out;
+    }
+    if (!a) r.fail(key, "missing: the English step has " + std::to_string(english_count) + " " + what);
+    if (!a->is_array()) r.fail(key, "expected an array of strings, got " + json_type_name(*a));
+    if (a->size() != english_count)
+        r.fail(key, "expected " + std::to_string(english_count) + " entries (one per English " + what + ", same order), got " +
+                        std::to_string(a->size()));
+    for (size_t i = 0; i < a->size(); i++) {
+        const std::string p = r.path_of(key) + "/" + std::to_string(i);
+        if (!(*a)[i].is_string()) config_fail(where, p, "expected a string, got " + json_type_name((*a)[i]));
+        out.push_back((*a)[i].get<std::string>());
+        if (out.back().empty()) config_fail(where, p, "is empty");
+    }
+    return out;
+}
+
+void rename_runs(Condition& c, const std::map<std::string, std::string>& names) {
+    if (auto it = names.find(c.run); it != names.end()) c.run = it->second;
+    if (auto it = names.find(c.versus); it != names.end()) c.versus = it->second;
+}
+
+}  // namespace
+
+void apply_translation(Lesson& lesson, const nlohmann::json& j, const std::string& where, const std::string& lang) {
+    Lesson l = lesson;  // all or nothing: the English lesson stays as it was if the sidecar is wrong
+    ObjectReader r(j, where, "");
+    const std::string language = r.require_string("language");
+    if (language.empty() || language == "en") r.fail("language", "expected the language of the translation (e.g. \"zh\"), got \"" + language + "\"");
+    if (!lang.empty() && language != lang)
+        r.fail("language", "expected \"" + lang + "\" (the folder it is in), got \"" + language + "\"");
+    const std::string english_name = std::filesystem::path(l.file).filename().string();
+    const std::string translates = r.require_string("translates");
+    if (translates != english_name) r.fail("translates", "expected \"" + english_name + "\" (the English lesson), got \"" + translates + "\"");
+    l.title = r.require_string("title");
+    if (l.title.empty()) r.fail("title", "is empty");
+    const nlohmann::json& steps = r.require_child("steps");
+    if (!steps.is_array()) r.fail("steps", "expected an array of steps, got " + json_type_name(steps));
+    if (steps.size() != l.steps.size())
+        r.fail("steps", "expected " + std::to_string(l.steps.size()) + " steps (as many as " + english_name + " has), got " +
+                            std::to_string(steps.size()));
+    std::map<std::string, std::string> run_names;  // the side-by-side runs' English labels -> translated, while they run
+    for (size_t i = 0; i < steps.size(); i++) {
+        LessonStep& s = l.steps[i];
+        ObjectReader t(steps[i], where, "/steps/" + std::to_string(i));
+        s.title = t.require_string("title");
+        if (s.title.empty()) t.fail("title", "is empty");
+        s.paragraphs = parse_paragraphs(t.require_child("text"), where, t.path_of("text"));
+        const auto watch = aligned_strings(t, "watch_for", s.watch_for.size(), "watch_for entries", where);
+        for (size_t k = 0; k < watch.size(); k++) s.watch_for[k].text = watch[k];
+        const auto knobs = aligned_strings(t, "knobs", s.knobs.size(), "knobs", where);
+        for (size_t k = 0; k < knobs.size(); k++) s.knobs[k].label = knobs[k];
+        const auto good = aligned_strings(t, "known_good", s.known_good.size(), "known_good entries", where);
+        for (size_t k = 0; k < good.size(); k++) s.known_good[k].text = good[k];
+        // a step's own runs get their translated labels, and so do the steps that inherit them and every
+        // condition that names them (a consistent renaming: the runs and their checks stay the same)
+        const auto runs = aligned_strings(t, "runs", s.runs_given ? s.runs.size() : 0, "runs", where);
+        if (s.runs_given) {
+            run_names.clear();
+            for (size_t k = 0; k < runs.size(); k++) {
+                const std::string p = t.path_of("runs") + "/" + std::to_string(k);
+                if (count_code_points(runs[k]) > 24) config_fail(where, p, "expected 1 to 24 characters");
+                for (size_t m = 0; m < k; m++)
+                    if (runs[m] == runs[k]) config_fail(where, p, "\"" + runs[k] + "\" names two runs");
+                run_names[s.runs[k].label] = runs[k];
+            }
+        }
+        for (RunVariant& v : s.runs) v.label = run_names.count(v.label) ? run_names[v.label] : v.label;
+        for (Observation& o : s.watch_for) rename_runs(o.when, run_names);
+        if (s.train.kind == TrainAction::Until) rename_runs(s.train.until, run_names);
+        t.finish();
+    }
+    r.finish();
+    l.language = language;
+    l.translation_note.clear();
+    lesson = std::move(l);
+}
+
+Lesson load_lesson(const std::string& path, const std::string& lang) {
+    Lesson l = load_lesson(path);
+    const std::string side = translation_path(path, lang);
+    if (side.empty()) return l;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(side, ec)) {
+        l.translation_note = "not yet translated (no " + side + ")";
+        return l;
+    }
+    try {
+        apply_translation(l, read_json_file(side), side, lang);
+    } catch (const std::exception& e) {
+        l.translation_note = e.what();
+    }
+    return l;
+}
+
+Lesson load_translation_file(const std::string& sidecar_path) {
+    const nlohmann::json j = read_json_file(sidecar_path);
+    // the English lesson is the file of the same name one folder up (apply_translation checks "translates" names it)
+    const std::filesystem::path side(sidecar_path);
+    const std::string english = (side.parent_path().parent_path() / side.filename()).string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(english, ec))
+        config_fail(sidecar_path, "", "a translation needs its English lesson " + english + " (the same file name, one folder up)");
+    Lesson l = load_lesson(english);
+    const std::string folder = std::filesystem::absolute(side, ec).parent_path().filename().string();
+    apply_translation(l, j, sidecar_path, folder);
+    return l;
+}
+
+std::vector<std::string> translation_files(const std::string& lesson_path) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> out;
+    const fs::path p(lesson_path);
+    const fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    std::error_code ec;
+    for (const auto& d : fs::directory_iterator(dir, ec)) {
+        if (!d.is_directory(ec)) continue;
+        const fs::path side = d.path() / p.filename();
+        if (fs::is_regular_file(side, ec)) out.push_back((p.parent_path() / d.path().filename() / p.filename()).string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 }  // namespace noam

@@ -104,6 +104,9 @@ struct Lesson {
     RunConfig run;
     int pretrain_steps = 0;
     std::vector<LessonStep> steps;
+    // Shown in another language than asked (load_lesson(path, lang)): why, in one line ("not yet translated",
+    // or the sidecar's error); "" when the text is in the language asked for.
+    std::string translation_note;
 };
 
 Lesson parse_lesson(const nlohmann::json& j, const std::string& where);
@@ -114,5 +117,26 @@ std::string second_moment_param(const PanelSpec& p);
 // panel's), or "" when no step shows one. The window and the headless runner both watch it.
 std::string lesson_watched_matrix(const Lesson& l);
 Lesson load_lesson(const std::string& path);  // throws ConfigError: "<file>:<line>:<col>: ..." or "<file>: <path>: ..."
+
+// ---- Translations (lessons/README.md, "Translations"). A sidecar lessons/<lang>/<the English file's name> holds
+// a lesson's text in another language, aligned with the English lesson by index: the title, each step's title,
+// text, watch_for, knobs, known_good and runs labels. Settings, conditions and numbers stay in the English file.
+
+// dir/<lang>/name for dir/name ("" for lang "" or "en": English is the lesson file itself)
+std::string translation_path(const std::string& lesson_path, const std::string& lang);
+// A sidecar's JSON holds "translates" (a lesson does not).
+bool is_translation(const nlohmann::json& j);
+// Puts the sidecar's text over the English lesson l; lang: the language the sidecar must declare ("" = any).
+// A sidecar that does not match the lesson (step count, watch_for count ...) throws ConfigError
+// "<where>: <path>: <problem>" and leaves l unchanged.
+void apply_translation(Lesson& l, const nlohmann::json& sidecar, const std::string& where, const std::string& lang);
+// The lesson in language lang ("" or "en": as load_lesson(path)). The English lesson's errors throw; the
+// sidecar's never do: without one (or with a broken one) the text stays English and translation_note says why.
+Lesson load_lesson(const std::string& path, const std::string& lang);
+// A sidecar checked against its English lesson (the file of the same name one folder up), with the text applied;
+// throws ConfigError on any problem of either file.
+Lesson load_translation_file(const std::string& sidecar_path);
+// The sidecars of a lesson file that exist: <dir>/<lang>/<name> for every sub-folder of its folder.
+std::vector<std::string> translation_files(const std::string& lesson_path);
 
 }  // namespace noam

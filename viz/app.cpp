@@ -40,6 +40,7 @@
 #include "file_watch.h"
 #include "format.h"
 #include "gui_args.h"
+#include "i18n.h"
 #include "json_reader.h"
 #include "layout.h"
 #include "lesson_library.h"
@@ -123,6 +124,8 @@ struct App {
     std::string ini_path;
     Presenter presenter;                   // F5: full screen, large type, keys only
     std::string saved_theme;               // from imgui.ini
+    std::string language = "en";          // the interface's and the lessons' (F2, View > Language, --lang)
+    std::string saved_language;            // from imgui.ini
 
     RunView run;
     RunSet runs;                           // run and, in a lesson step with "runs", its side-by-side companions
@@ -162,6 +165,7 @@ struct App {
     SpeculativePanel speculative;
     bool show_list = true;
     FileWatch lesson_watch;                // the open lesson's file (hot reload)
+    FileWatch translation_watch;           // and its translation in the language shown (lessons/zh/<file>)
     double next_watch_poll = 0, next_library_poll = 0;
     uint64_t seen_entry = ~0ull, seen_config = ~0ull;
     bool stepper_from_back = false;        // entered with Left out of a stepper step: open it at its end
@@ -232,10 +236,11 @@ void register_settings_handler(App& app) {
         App* a = (App*)handler->UserData;
         float s = 0;
         int w = 0, hh = 0;
-        char theme[16] = "";
+        char theme[16] = "", lang[8] = "";
         if (std::sscanf(line, "Scale=%f", &s) == 1 && s >= 0.5f && s <= 4.0f) a->saved_scale = s;
         else if (std::sscanf(line, "PresenterScale=%f", &s) == 1 && s >= 0.5f && s <= 4.0f) a->presenter.scale = s;
         else if (std::sscanf(line, "Theme=%15s", theme) == 1) a->saved_theme = theme;
+        else if (std::sscanf(line, "Language=%7s", lang) == 1 && is_ui_language(lang)) a->saved_language = lang;
         else if (std::sscanf(line, "Layout=%dx%d", &w, &hh) == 2) {
             a->saved_layout_w = w;
             a->saved_layout_h = hh;
@@ -244,8 +249,8 @@ void register_settings_handler(App& app) {
     h.WriteAllFn = [](ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffer* buf) {
         App* a = (App*)handler->UserData;
         const float presenter_scale = a->presenter.on ? a->ui_scale : a->presenter.scale;
-        buf->appendf("[NoamLab][Settings]\nScale=%.3f\nLayout=%dx%d\nTheme=%s\n", a->presenter.windowed_scale(a->ui_scale),
-                     a->layout_w, a->layout_h, theme_name(current_theme()));
+        buf->appendf("[NoamLab][Settings]\nScale=%.3f\nLayout=%dx%d\nTheme=%s\nLanguage=%s\n", a->presenter.windowed_scale(a->ui_scale),
+                     a->layout_w, a->layout_h, theme_name(current_theme()), a->language.c_str());
         if (presenter_scale > 0) buf->appendf("PresenterScale=%.3f\n", presenter_scale);
         buf->appendf("\n");
     };
@@ -308,6 +313,7 @@ void leave_lesson(App& app);
 bool open_run_file(App& app, const std::string& path);
 void save_runs(App& app);
 bool run_paused(const App& app);
+void switch_language(App& app, const std::string& code);
 
 // Keys mean what presenter.cpp's key table says in the window's context (a lesson or a free run, windowed
 // or presenting); the table is also the help.
@@ -369,6 +375,7 @@ void handle_keys(App& app) {
             case KeyAction::ReplayOn:
                 if (!app.scrub.handle_key(app.run, run_paused(app), k.key, k.mods)) note(app, "replay: pause the run first");
                 break;
+            case KeyAction::Language: switch_language(app, app.language == "en" ? "zh" : "en"); break;
             case KeyAction::Quit: app.quit = true; break;
         }
     }
@@ -379,35 +386,35 @@ float draw_menu(App& app, double fps) {
     float h = 0;
     if (!ImGui::BeginMainMenuBar()) return h;
     h = ImGui::GetWindowSize().y;
-    if (ImGui::BeginMenu("File")) {
+    if (ImGui::BeginMenu(tr("File"))) {
         const Snapshot* s = app.run.valid() ? app.run.snap.get() : nullptr;
         app.exporter.file_menu_items(s && !s->attention.empty(), s && !s->moe_watched.empty());
         ImGui::Separator();
-        if (ImGui::MenuItem("Save run", "Ctrl+S", false, app.run.valid() && !app.run_files.saving())) save_runs(app);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("weights, optimizer, history and kept pictures, into %s", app.run_files.runs_dir.c_str());
-        if (ImGui::MenuItem("Open run...", "Ctrl+O")) app.run_files.request_open();
+        if (ImGui::MenuItem(tr("Save run"), "Ctrl+S", false, app.run.valid() && !app.run_files.saving())) save_runs(app);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("weights, optimizer, history and kept pictures, into %s"), app.run_files.runs_dir.c_str());
+        if (ImGui::MenuItem(tr("Open run..."), "Ctrl+O")) app.run_files.request_open();
         ImGui::Separator();
-        if (ImGui::MenuItem("Quit", "Ctrl+Q")) app.quit = true;
+        if (ImGui::MenuItem(tr("Quit"), "Ctrl+Q")) app.quit = true;
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Run")) {
+    if (ImGui::BeginMenu(tr("Run"))) {
         const bool playing = app.lesson_mode ? app.player.busy(app.run) : app.run.playing();
-        if (ImGui::MenuItem(playing ? "Pause" : "Train", "Space")) toggle_play(app);
-        if (ImGui::MenuItem("Step once", app.lesson_mode ? "." : "Right", false, !playing)) app.run.post(CommandKind::StepOnce);
-        if (ImGui::MenuItem("Reset with the seed", "Ctrl+R")) app.controls.reset(app.run);
+        if (ImGui::MenuItem(playing ? tr("Pause") : tr("Train"), "Space")) toggle_play(app);
+        if (ImGui::MenuItem(tr("Step once"), app.lesson_mode ? "." : "Right", false, !playing)) app.run.post(CommandKind::StepOnce);
+        if (ImGui::MenuItem(tr("Reset with the seed"), "Ctrl+R")) app.controls.reset(app.run);
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Lessons")) {
+    if (ImGui::BeginMenu(tr("Lessons"))) {
         if (app.lesson_mode) {
             const bool first = app.player.index() == 0, last = app.player.index() + 1 >= app.player.step_count();
-            if (ImGui::MenuItem("Next step", "Right", false, !last)) lesson_forward(app, false);
-            if (ImGui::MenuItem("Previous step", "Left", false, !first)) lesson_back(app, false);
-            if (ImGui::MenuItem("Restart lesson")) {
+            if (ImGui::MenuItem(tr("Next step"), "Right", false, !last)) lesson_forward(app, false);
+            if (ImGui::MenuItem(tr("Previous step"), "Left", false, !first)) lesson_back(app, false);
+            if (ImGui::MenuItem(tr("Restart lesson"))) {
                 app.player.restart(app.run);
             }
-            ImGui::MenuItem("Lesson list", "L", &app.show_list);
-            if (ImGui::MenuItem("Leave the lesson: free run")) leave_lesson(app);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("every panel, on this run");
+            ImGui::MenuItem(tr("Lesson list"), "L", &app.show_list);
+            if (ImGui::MenuItem(tr("Leave the lesson: free run"))) leave_lesson(app);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("every panel, on this run"));
             ImGui::Separator();
         }
         for (const PaperGroup& g : app.library.groups()) {
@@ -421,10 +428,10 @@ float draw_menu(App& app, double fps) {
         }
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
-        if (ImGui::MenuItem("Larger", "Ctrl +")) set_scale(app, app.ui_scale * 1.1f + 0.001f);
-        if (ImGui::MenuItem("Smaller", "Ctrl -")) set_scale(app, app.ui_scale / 1.1f);
-        if (ImGui::MenuItem("Normal size", "Ctrl 0")) set_scale(app, 1.0f);
+    if (ImGui::BeginMenu(tr("View"))) {
+        if (ImGui::MenuItem(tr("Larger"), "Ctrl +")) set_scale(app, app.ui_scale * 1.1f + 0.001f);
+        if (ImGui::MenuItem(tr("Smaller"), "Ctrl -")) set_scale(app, app.ui_scale / 1.1f);
+        if (ImGui::MenuItem(tr("Normal size"), "Ctrl 0")) set_scale(app, 1.0f);
         ImGui::Separator();
         for (float s : {1.0f, 1.25f, 1.5f, 2.0f}) {
             char label[32];
@@ -432,21 +439,27 @@ float draw_menu(App& app, double fps) {
             if (ImGui::MenuItem(label, nullptr, std::fabs(app.ui_scale - s) < 0.01f)) set_scale(app, s);
         }
         ImGui::Separator();
-        if (ImGui::BeginMenu("Theme")) {
+        if (ImGui::BeginMenu(tr("Theme"))) {
             for (int t = 0; t < kThemeCount; t++)
                 if (ImGui::MenuItem(theme_label((Theme)t), nullptr, current_theme() == (Theme)t)) apply_theme(app, (Theme)t);
             ImGui::Separator();
-            ImGui::TextDisabled("T cycles the themes");
+            ImGui::TextDisabled("%s", tr("T cycles the themes"));
             ImGui::EndMenu();
         }
-        if (ImGui::MenuItem("Presenter mode", "F5")) toggle_presenter(app);
+        if (ImGui::MenuItem(tr("Presenter mode"), "F5")) toggle_presenter(app);
+        if (ImGui::BeginMenu(tr("Language"))) {
+            for (const std::string& code : ui_languages())
+                if (ImGui::MenuItem(language_name(code), code == app.language ? "F2" : nullptr, code == app.language))
+                    switch_language(app, code);
+            ImGui::EndMenu();
+        }
         ImGui::Separator();
-        if (ImGui::MenuItem("Reset layout")) app.force_layout = true;
+        if (ImGui::MenuItem(tr("Reset layout"))) app.force_layout = true;
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Help")) {
-        if (ImGui::MenuItem("Keyboard", "? / F1")) app.show_keys = true;
-        if (ImGui::MenuItem("About NoamLab")) app.show_about = true;
+    if (ImGui::BeginMenu(tr("Help"))) {
+        if (ImGui::MenuItem(tr("Keyboard"), "? / F1")) app.show_keys = true;
+        if (ImGui::MenuItem(tr("About NoamLab"))) app.show_about = true;
         ImGui::EndMenu();
     }
     // right side: what the run is doing
@@ -457,11 +470,11 @@ float draw_menu(App& app, double fps) {
         // frames per second only while training: a paused window redraws only when something happens
         char rate[32] = "";
         if (app.run.training_now() && !app.opt.render) std::snprintf(rate, sizeof rate, "   %.0f fps", fps);
-        std::snprintf(right, sizeof right, "%s   %s   step %s%s", app.run.config().data.task.c_str(),
-                      playing ? "training" : !app.lesson_mode && app.run.finished() ? "finished" : "paused", format_count(app.run.step()).c_str(),
-                      rate);
+        std::snprintf(right, sizeof right, tr("%s   %s   step %s%s"), app.run.config().data.task.c_str(),
+                      playing ? tr("training") : !app.lesson_mode && app.run.finished() ? tr("finished") : tr("paused"),
+                      format_count(app.run.step()).c_str(), rate);
     } else {
-        std::snprintf(right, sizeof right, "no run");
+        std::snprintf(right, sizeof right, "%s", tr("no run"));
     }
     const float rw = ImGui::CalcTextSize(right).x;
     if (!app.status_note.empty() && app.now() < app.status_note_until) {
@@ -483,12 +496,13 @@ void draw_help_windows(App& app) {
     }
     if (app.show_about) {
         ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-        if (ImGui::Begin("About NoamLab", &app.show_about, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
-            ImGui::TextUnformatted("NoamLab trains small Transformers on this computer's CPU");
-            ImGui::TextUnformatted("and draws what happens inside them while they learn.");
-            ImGui::TextDisabled("Every number on the screen is computed by the core, live.");
-            ImGui::TextDisabled("Fonts: DejaVu%s. Dear ImGui %s.", app.fonts.has_cjk_font() ? " + WenQuanYi Micro Hei" : "",
-                                IMGUI_VERSION);
+        if (ImGui::Begin((std::string(tr("About NoamLab")) + "###about").c_str(), &app.show_about,
+                         ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
+            ImGui::TextUnformatted(tr("NoamLab trains small Transformers on this computer's CPU"));
+            ImGui::TextUnformatted(tr("and draws what happens inside them while they learn."));
+            ImGui::TextDisabled("%s", tr("Every number on the screen is computed by the core, live."));
+            ImGui::TextDisabled(tr("Fonts: DejaVu%s. Dear ImGui %s."),
+                                app.fonts.has_cjk_font() ? (std::string(" + ") + app.fonts.cjk_font_name()).c_str() : "", IMGUI_VERSION);
         }
         ImGui::End();
     }
@@ -578,6 +592,7 @@ void lesson_back(App& app, bool through_stepper) {
 
 void watch_lesson_file(App& app) {
     app.lesson_watch = FileWatch(app.player.lesson().file);
+    app.translation_watch = FileWatch(translation_path(app.player.lesson().file, app.language));
     app.open_key = canonical_path(app.player.lesson().file);
 }
 
@@ -623,17 +638,43 @@ void leave_lesson(App& app) {
     app.attention.grid_share = 0.36f;
 }
 
+// The interface and the lessons in another language (F2, View > Language, --lang): the table for tr(), its
+// characters for the font atlas (rebuilt between frames), every lesson of the list, and the open lesson's text
+// at the same step on the same run.
+void switch_language(App& app, const std::string& code) {
+    std::string err;
+    if (!set_ui_language(code, &err)) {
+        note(app, err);
+        return;
+    }
+    app.language = code;
+    app.fonts.request_text(ui_language_text());
+    app.library.set_language(code);
+    if (app.player.active()) {
+        try {
+            Lesson l = load_lesson(app.player.lesson().file, code);
+            l.run.train.seed = app.player.lesson().run.train.seed;  // --seed stays
+            app.player.retranslate(std::make_shared<const Lesson>(std::move(l)), app.run);
+        } catch (const std::exception& e) {
+            app.player.reload_error = e.what();  // the English file broke meanwhile: the open version keeps running
+        }
+        watch_lesson_file(app);  // its translation in the new language
+    }
+    ImGui::MarkIniSettingsDirty();
+}
+
 // A few times a second: the open lesson's file (hot reload); every two seconds: the folder (new, changed or
 // broken lessons appear in the list).
 void poll_lesson_files(App& app) {
     const double t = app.now();
     if (app.lesson_mode && app.player.active() && t >= app.next_watch_poll) {
         app.next_watch_poll = t + 0.25;
-        if (app.lesson_watch.changed()) {
+        const bool translation_changed = !app.translation_watch.path().empty() && app.translation_watch.changed();
+        if (app.lesson_watch.changed() || translation_changed) {
             try {
-                auto fresh = std::make_shared<const Lesson>(load_lesson(app.player.lesson().file));
+                auto fresh = std::make_shared<const Lesson>(load_lesson(app.player.lesson().file, app.language));
                 app.player.reload(fresh, app.run);
-                note(app, "reloaded " + std::filesystem::path(fresh->file).filename().string());
+                note(app, tr("reloaded ") + std::filesystem::path(fresh->file).filename().string());
             } catch (const std::exception& e) {
                 app.player.reload_error = e.what();  // the previous version keeps running
             }
@@ -831,6 +872,9 @@ nlohmann::json lesson_state(const App& app) {
     j["presenter"] = app.presenter.on;
     j["theme"] = theme_name(current_theme());
     j["key_help"] = app.show_keys;
+    j["language"] = app.language;
+    j["cjk_font_loaded"] = app.fonts.cjk_loaded();
+    j["font_build_ms"] = app.fonts.last_build_ms();
     if (app.lesson_mode && app.player.active()) {
         const LessonPlayer& p = app.player;
         const Lesson& l = p.lesson();
@@ -839,6 +883,8 @@ nlohmann::json lesson_state(const App& app) {
         lj["file"] = l.file;
         lj["id"] = l.id;
         lj["title"] = l.title;
+        lj["language"] = l.language;
+        lj["translation_note"] = l.translation_note;
         lj["step"] = p.index() + 1;  // 1-based, as on screen
         lj["steps"] = p.step_count();
         lj["step_title"] = st.title;
@@ -880,6 +926,18 @@ nlohmann::json lesson_state(const App& app) {
     j["exports"] = app.exporter.written;  // the files exported so far, in order
     j["run"] = run_state(app);           // [saved runs]
     j["replay"] = app.scrub.state();     // [replay]
+    // the characters on screen the atlas cannot draw (they would show as '?'): the step's text and the interface's
+    std::string shown = ui_language_text();
+    if (app.lesson_mode && app.player.active()) {
+        const Lesson& l = app.player.lesson();
+        const LessonStep& st = app.player.step();
+        shown += l.title + st.title;
+        for (const auto& para : st.paragraphs) shown += para;
+        for (const auto& o : st.watch_for) shown += o.text;
+        for (const auto& k : st.knobs) shown += k.label;
+        for (const auto& g : st.known_good) shown += g.text;
+    }
+    j["missing_glyphs"] = app.fonts.missing_glyphs(shown);
     j["lessons"] = nlohmann::json::array();
     for (const LessonEntry& e : app.library.entries()) {
         nlohmann::json ej = {{"file", e.file}, {"error", e.error}};
@@ -1414,6 +1472,20 @@ int gui_run(const GuiOptions& options) {
     app.force_layout = app.opt.frames > 0 || app.saved_layout_w != app.opt.width || app.saved_layout_h != app.opt.height;
     app.layout_w = app.saved_layout_w;
     app.layout_h = app.saved_layout_h;
+    // the language: --lang, else the one chosen last time, else English; the lesson opens in it
+    if (const std::string lang = !app.opt.lang.empty() ? app.opt.lang : !app.saved_language.empty() ? app.saved_language : "en";
+        lang != "en") {
+        switch_language(app, lang);
+        if (lesson) {
+            try {
+                Lesson l = load_lesson(lesson->file, lang);  // the sidecar's problems never throw: a note in English
+                l.run.train.seed = lesson->run.train.seed;
+                lesson = std::make_shared<const Lesson>(std::move(l));
+            } catch (const std::exception&) {
+                // the English file loaded a moment ago; changed meanwhile, it opens as it was then
+            }
+        }
+    }
     ImGui_ImplGlfw_InitForOpenGL(app.window, true);
     if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
         std::fprintf(stderr, "noamlab: could not initialise OpenGL 3.3 rendering; %s\n", kHeadlessHint);

@@ -1,7 +1,9 @@
 // The fonts: DejaVu Sans (text; a larger size for a lesson's narrative), DejaVu Sans Mono (tokens), DejaVu
-// Sans Bold (headline numbers, a lesson step's title), at the UI scale, with CJK glyphs merged from WenQuanYi Micro Hei when that font is installed. The atlas holds
+// Sans Bold (headline numbers, a lesson step's title), at the UI scale, with CJK glyphs merged from Noto Sans CJK SC
+// (fonts-noto-cjk) or else WenQuanYi Micro Hei (fonts-wqy-microhei) when one is installed. The atlas holds
 // only the glyphs in use (ImFontGlyphRangesBuilder over the strings shown), so it stays small and builds in
-// milliseconds; new characters (a Chinese corpus) trigger a rebuild between frames.
+// milliseconds; new characters (a Chinese corpus, the interface in Chinese) trigger a rebuild between frames.
+// The CJK font is read only once a CJK character is asked for: an English start-up never opens it.
 #pragma once
 #include <string>
 #include <vector>
@@ -26,6 +28,11 @@ public:
     void set_scale(float s);
     float scale() const { return scale_; }
     bool has_cjk_font() const { return !cjk_path_.empty(); }
+    const char* cjk_font_name() const;   // "Noto Sans CJK SC", "WenQuanYi Micro Hei" or ""
+    bool cjk_loaded() const { return cjk_loaded_; }  // the last atlas build merged the CJK font
+    // The distinct characters of utf8 (not spaces or control characters) that the regular and body fonts
+    // cannot draw (they would show as '?'): 0 when every glyph is in the atlas. Meaningful after a rebuild.
+    int missing_glyphs(const std::string& utf8) const;
     bool dejavu() const { return !regular_path_.empty(); }
     // Call between frames (before NewFrame). Rebuilds the atlas and, when the GL device objects already
     // exist, the font texture. Returns true when it rebuilt.
@@ -35,10 +42,13 @@ public:
 private:
     float scale_ = 1.0f;
     bool dirty_ = true;
+    bool need_cjk_ = false, cjk_loaded_ = false;
+    int cjk_font_no_ = 0;           // the face in a collection (.ttc): Noto Sans CJK's SC face is number 2
     std::vector<bool> known_;       // code point (BMP) -> in the atlas or requested
     std::vector<ImWchar> extra_;    // requested code points beyond Latin-1, in order of first sight
     ImVector<ImWchar> ranges_;      // kept alive while the atlas refers to it
     std::string regular_path_, mono_path_, bold_path_, cjk_path_;
+    std::vector<char> cjk_data_;    // the CJK font file, read at the first build that needs it
     double last_build_ms_ = 0;
 };
 

@@ -33,6 +33,8 @@ const char* gui_usage() {
            "                       in the window; the choice is remembered)\n"
            "  --runs-dir DIR       where File > Save run (Ctrl+S) writes and File > Open run (Ctrl+O) looks\n"
            "                       (default: ./noamlab-runs)\n"
+           "  --lang en|zh         the language of the interface and the lessons (default: the one chosen last\n"
+           "                       time, else English); F2 or View > Language switches it in the window\n"
            "\n"
            "Headless driving (tests, pictures for slides):\n"
            "  --frames N           render N frames, then exit 0\n"
@@ -59,7 +61,8 @@ const char* gui_usage() {
            "training step, L the lesson list. Free run: Space play/pause, Right arrow step once. Both: Ctrl+R\n"
            "reset (R alone in presenter mode), F5 presenter mode, ? or F1 the keys, T the theme, Ctrl + /\n"
            "Ctrl - / Ctrl 0 UI scale, Ctrl+P picture of the window, Ctrl+Shift+P picture of the panel under\n"
-           "the mouse (or the last focused one), Ctrl+S save the run, Ctrl+O open a run, Ctrl+Q quit. Right-click a panel (or its PNG button when the\n"
+           "the mouse (or the last focused one), Ctrl+S save the run, Ctrl+O open a run, F2 language\n"
+           "(English / 中文), Ctrl+Q quit. Right-click a panel (or its PNG button when the\n"
            "mouse is over it) for its picture and data; File has the window's. The menu bar names the file written.\n"
            "Replay (paused): Shift+Left / Shift+Right one kept picture back / on, Home / End the first / last,\n"
            "Escape back to live, Space trains on from the live end.\n";
@@ -243,6 +246,10 @@ bool parse_gui_args(const std::vector<std::string>& args, GuiOptions& out, std::
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a folder");
             out.runs_dir = v;
+        } else if (a == "--lang") {
+            if (!value(v)) return false;
+            if (v != "en" && v != "zh") return bad_value(a, v, "en or zh");
+            out.lang = v;
         } else if (a == "--state-out") {
             if (!value(v)) return false;
             if (v.empty()) return bad_value(a, v, "a file name");

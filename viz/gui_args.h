@@ -32,6 +32,7 @@ struct GuiOptions {
     std::string state_out;        // --state-out F: the lesson player's state, JSON, rewritten when it changes
     bool presenter = false;       // --presenter: open in presenter mode (full screen, large type; F5 leaves)
     std::string theme;            // --theme dark|light|contrast (empty: the remembered one, else dark)
+    std::string lang;             // --lang en|zh: the interface's and the lessons' language ("": remembered, else en)
     std::string lessons_dir;      // --lessons DIR: the folder the lesson list shows (default: the source tree's lessons/)
     std::string export_dir = "noamlab-exports";  // --export-dir DIR: where Ctrl+P, Ctrl+Shift+P and the export menus write
     std::vector<std::string> export_panels;  // --export-panel NAME: on the last frame, the panel's PNG, CSV, JSON

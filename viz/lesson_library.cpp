@@ -19,7 +19,7 @@ std::string LessonEntry::name() const { return fs::path(file).filename().string(
 
 void LessonLibrary::load(LessonEntry& e) {
     try {
-        e.lesson = std::make_shared<const Lesson>(load_lesson(e.file));
+        e.lesson = std::make_shared<const Lesson>(load_lesson(e.file, lang_));
         e.error.clear();
     } catch (const std::exception& ex) {
         e.lesson.reset();
@@ -82,6 +82,12 @@ int LessonLibrary::add_file(const std::string& path) {
         refresh();
     }
     return find(path);
+}
+
+void LessonLibrary::set_language(const std::string& lang) {
+    if (lang == lang_) return;
+    lang_ = lang;
+    for (LessonEntry& e : entries_) load(e);
 }
 
 int LessonLibrary::find(const std::string& path) const {

@@ -1,4 +1,4 @@
-// The lessons on disk for the lesson list: every *.json of a folder (in the order their papers came out, then by file name), loaded and
+// The lessons on disk for the lesson list: every *.json of a folder (not its sub-folders: lessons/zh/ holds translations) (in the order their papers came out, then by file name), loaded and
 // grouped by paper, with the one-line error of a file that does not load, and the steps each lesson has
 // shown this session (its progress, kept in memory only). No ImGui: tested in tests/viz_unit/.
 #pragma once
@@ -39,6 +39,10 @@ public:
     bool refresh();
     // A lesson opened from outside the folder: listed too, and refreshed like the others. Returns its index.
     int add_file(const std::string& path);
+    // The language the lessons load in (load_lesson(file, lang): a missing translation stays English); reloads
+    // every lesson when it changes.
+    void set_language(const std::string& lang);
+    const std::string& language() const { return lang_; }
 
     const std::vector<LessonEntry>& entries() const { return entries_; }
     // papers in the order of their first lesson; the files that do not load last, in a group of their own
@@ -54,6 +58,7 @@ public:
 private:
     void load(LessonEntry& e);
     std::string dir_;
+    std::string lang_ = "en";
     std::vector<LessonEntry> entries_;
     std::map<std::string, FileWatch> watches_;       // by canonical path
     std::map<std::string, std::set<int>> seen_;      // by canonical path

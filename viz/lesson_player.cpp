@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "i18n.h"
 #include "lesson_metrics.h"
 
 namespace noam::viz {
@@ -32,10 +33,11 @@ bool LessonPlayer::same_config(const RunConfig& a, const RunConfig& b) {
 
 namespace {
 
-// the step's side-by-side runs as one comparable string
+// the step's side-by-side runs as one comparable string: their settings (the labels are names: a translation
+// renames the runs without changing them)
 std::string runs_key(const std::vector<RunVariant>& runs) {
     nlohmann::json j = nlohmann::json::array();
-    for (const RunVariant& v : runs) j.push_back({v.label, v.set});
+    for (const RunVariant& v : runs) j.push_back(v.set);
     return j.dump();
 }
 
@@ -117,6 +119,7 @@ void LessonPlayer::go_to(int i, RunView& run) {
         error = e.what();
     }
     if (!same_config(want, cfg_) || (set_ && runs_key(step().runs) != runs_key_)) start_run(want, run);
+    else relabel_runs();
     begin_step(run, false);
 }
 
@@ -427,6 +430,7 @@ void LessonPlayer::reload(std::shared_ptr<const Lesson> fresh, RunView& run) {
     lesson_ = std::move(fresh);
     ticks_ = std::move(ticks);
     reload_error.clear();
+    relabel_runs();
     index_ = i;
     entry_version_++;
     if (!same_index) {
@@ -449,6 +453,28 @@ void LessonPlayer::reload(std::shared_ptr<const Lesson> fresh, RunView& run) {
     }
 }
 
+void LessonPlayer::retranslate(std::shared_ptr<const Lesson> fresh, RunView& run) {
+    if (!fresh || !active()) return;
+    bool aligned = fresh->steps.size() == lesson_->steps.size();
+    for (size_t k = 0; aligned && k < fresh->steps.size(); k++)
+        aligned = fresh->steps[k].watch_for.size() == lesson_->steps[k].watch_for.size() &&
+                  runs_key(fresh->steps[k].runs) == runs_key(lesson_->steps[k].runs);
+    if (!aligned) {  // not the same lesson in other words (the file changed meanwhile): a hot reload
+        reload(std::move(fresh), run);
+        return;
+    }
+    lesson_ = std::move(fresh);  // same step, same run, same ticks: only the words change
+    relabel_runs();
+}
+
+void LessonPlayer::relabel_runs() {
+    if (!set_ || !set_->comparing() || !active()) return;
+    const std::vector<RunVariant>& v = step().runs;
+    if (v.size() != set_->size() || runs_key(v) != runs_key_) return;
+    set_->primary_label = v[0].label;
+    for (size_t k = 1; k < v.size(); k++) set_->companions[k - 1]->label = v[k].label;
+}
+
 // ============================================================================ [SECTION] Status for the step view
 
 namespace {
@@ -457,10 +483,10 @@ std::string action_text(const TrainAction& a, int target) {
     char buf[200];
     switch (a.kind) {
         case TrainAction::None: return "";
-        case TrainAction::ToStep: std::snprintf(buf, sizeof buf, "trains to step %d", target); return buf;
-        case TrainAction::ForSteps: std::snprintf(buf, sizeof buf, "trains %d steps (to step %d)", a.steps, target); return buf;
+        case TrainAction::ToStep: std::snprintf(buf, sizeof buf, tr("trains to step %d"), target); return buf;
+        case TrainAction::ForSteps: std::snprintf(buf, sizeof buf, tr("trains %d steps (to step %d)"), a.steps, target); return buf;
         case TrainAction::Until:
-            std::snprintf(buf, sizeof buf, "trains until %s (at most %d steps)", a.until.describe().c_str(), a.steps);
+            std::snprintf(buf, sizeof buf, tr("trains until %s (at most %d steps)"), a.until.describe().c_str(), a.steps);
             return buf;
     }
     return "";
@@ -476,43 +502,43 @@ std::string LessonPlayer::status(const RunView& run) const {
     const std::string action = action_text(st.train, target_);
     switch (phase_) {
         case StepPhase::Pretraining:
-            std::snprintf(buf, sizeof buf, "Preparing the model: step %d of %d", now, lesson_->pretrain_steps);
+            std::snprintf(buf, sizeof buf, tr("Preparing the model: step %d of %d"), now, lesson_->pretrain_steps);
             return buf;
-        case StepPhase::Settling: return "Pausing the run, then this step's training starts.";
+        case StepPhase::Settling: return tr("Pausing the run, then this step's training starts.");
         case StepPhase::Training:
             if (now >= target_ && budget_end_ > target_) {
-                std::snprintf(buf, sizeof buf, "Training on to step %d while a promise is still open: step %d", budget_end_, now);
+                std::snprintf(buf, sizeof buf, tr("Training on to step %d while a promise is still open: step %d"), budget_end_, now);
                 return buf;
             }
-            std::snprintf(buf, sizeof buf, "This step %s: step %d", action.c_str(), now);
+            std::snprintf(buf, sizeof buf, tr("This step %s: step %d"), action.c_str(), now);
             return buf;
         case StepPhase::Paused:
-            std::snprintf(buf, sizeof buf, "Paused at step %d; Space goes on (this step %s).", now, action.c_str());
+            std::snprintf(buf, sizeof buf, tr("Paused at step %d; Space goes on (this step %s)."), now, action.c_str());
             return buf;
         case StepPhase::Done: {
-            if (!run.valid() || !run.snap->error.empty()) return "The run stopped: see the Training panel.";
-            const char* on = now > done_at_ ? "" : " Space trains on.";
+            if (!run.valid() || !run.snap->error.empty()) return tr("The run stopped: see the Training panel.");
+            const char* on = now > done_at_ ? "" : tr(" Space trains on.");
             if (st.train.kind == TrainAction::Until) {
                 if (until_met_)
-                    std::snprintf(buf, sizeof buf, "Reached %s: trained from step %d to %d.%s", st.train.until.describe().c_str(),
+                    std::snprintf(buf, sizeof buf, tr("Reached %s: trained from step %d to %d.%s"), st.train.until.describe().c_str(),
                                   start_, done_at_, on);
                 else
-                    std::snprintf(buf, sizeof buf, "%s was not reached in %d steps (%d to %d).%s",
+                    std::snprintf(buf, sizeof buf, tr("%s was not reached in %d steps (%d to %d).%s"),
                                   st.train.until.describe().c_str(), st.train.steps, start_, done_at_, on);
             } else {
-                std::snprintf(buf, sizeof buf, "Trained from step %d to %d.%s", start_, done_at_, on);
+                std::snprintf(buf, sizeof buf, tr("Trained from step %d to %d.%s"), start_, done_at_, on);
             }
             if (now > done_at_) {
-                std::string s = buf;
-                s += run.playing() ? " Training on freely: step " + std::to_string(now) + "." : " Now at step " + std::to_string(now) + ".";
-                return s;
+                char more[160];
+                std::snprintf(more, sizeof more, run.playing() ? tr(" Training on freely: step %d.") : tr(" Now at step %d."), now);
+                return std::string(buf) + more;
             }
             return buf;
         }
         case StepPhase::Idle:
-            if (run.playing()) return "Training freely: Space pauses.";
-            if (st.train.kind == TrainAction::None) return "The run waits: press Space to train.";
-            std::snprintf(buf, sizeof buf, "The run waits at step %d: press Space to train.", now);
+            if (run.playing()) return tr("Training freely: Space pauses.");
+            if (st.train.kind == TrainAction::None) return tr("The run waits: press Space to train.");
+            std::snprintf(buf, sizeof buf, tr("The run waits at step %d: press Space to train."), now);
             return buf;
     }
     return "";

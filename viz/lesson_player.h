@@ -99,6 +99,10 @@ public:
     // Hot reload: the same step index (clamped); the run goes on if the step's settings did not change.
     void reload(std::shared_ptr<const Lesson> fresh, RunView& run);
 
+    // The same lesson in another language (load_lesson(file, lang)): the step, the run, its training and the
+    // ticks stay; the text and the runs' labels change. A lesson that is not aligned with the open one reloads.
+    void retranslate(std::shared_ptr<const Lesson> fresh, RunView& run);
+
     // Once per frame, after run.refresh(): follows a run changed elsewhere, evaluates the step's
     // observations once per new snapshot, and drives the step's training.
     void update(RunView& run);
@@ -140,7 +144,9 @@ private:
     int seen_generation_ = -1;    // the run's reset counter (a reset: the controls panel's Reset)
     uint64_t last_eval_version_ = ~0ull;
     RunSet* set_ = nullptr;
-    std::string runs_key_;        // the side-by-side runs now running (their labels and settings)
+    std::string runs_key_;        // the side-by-side runs now running (their settings)
+    // the runs running are the step's (same settings) under other labels (a translation): they take the step's
+    void relabel_runs();
 };
 
 }  // namespace noam::viz

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "colormap.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -51,7 +52,7 @@ void ActivationsPanel::compute(const std::vector<FfnKind>& k) {
 }
 
 void ActivationsPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Activations###activations", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Activations", "activations").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }

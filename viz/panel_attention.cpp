@@ -8,20 +8,20 @@
 #include <imgui.h>
 
 #include "replay.h"
+#include "i18n.h"
 #include "theme.h"
 #include "token_strip.h"
 
 namespace noam::viz {
 
 void AttentionPanel::Draw(RunView& run, UiContext& ui) {
-    char title[96] = "Attention###attention";
-    if (!ImGui::Begin(title, nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Attention", "attention").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     const Palette& pal = palette();
     if (!run.valid() || run.snap->T == 0 || run.snap->attention.empty()) {
-        ImGui::TextDisabled("No attention maps yet.");
+        ImGui::TextDisabled("%s", tr("No attention maps yet."));
         ImGui::End();
         return;
     }
@@ -50,8 +50,8 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     base.mask_upper = causal;
 
     // ---- header: how to read the picture, and the contrast switch
-    const char* hint = "row = query token, column = key it reads";
-    const float cb_w = ImGui::CalcTextSize("sqrt contrast").x + ImGui::GetFrameHeight() + st.ItemInnerSpacing.x;
+    const char* hint = tr("row = query token, column = key it reads");
+    const float cb_w = ImGui::CalcTextSize(tr("sqrt contrast")).x + ImGui::GetFrameHeight() + st.ItemInnerSpacing.x;
     const float x0 = ImGui::GetCursorPosX();
     if (ImGui::CalcTextSize(hint).x + st.ItemSpacing.x * 2 + cb_w <= ImGui::GetContentRegionAvail().x) {
         ImGui::AlignTextToFramePadding();
@@ -59,14 +59,14 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
         ImGui::SameLine();
     }
     ImGui::SetCursorPosX(std::max(x0, ImGui::GetWindowContentRegionMax().x - cb_w));
-    ImGui::Checkbox("sqrt contrast", &sqrt_contrast);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("colour = sqrt(weight): faint links become visible");
+    ImGui::Checkbox((std::string(tr("sqrt contrast")) + "###sqrt_contrast").c_str(), &sqrt_contrast);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("colour = sqrt(weight): faint links become visible"));
 
     // ---- the grid: layers down, heads across
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float fs = ImGui::GetFontSize();
     char buf[64];
-    std::snprintf(buf, sizeof buf, "layer %d", L);
+    std::snprintf(buf, sizeof buf, tr("layer %d"), L);
     const float header_w = ImGui::CalcTextSize(buf).x + 8;
     const float header_h = fs + 4;
     const float grid_h = !show_focus ? avail.y : show_grid ? avail.y * grid_share : 0.0f;
@@ -78,7 +78,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (show_grid) {
         for (int h = 0; h < H; h++) {
-            std::snprintf(buf, sizeof buf, "head %d", h + 1);
+            std::snprintf(buf, sizeof buf, tr("head %d"), h + 1);
             const Rect c = g.cell_rect(0, h);
             const ImVec2 ts = ImGui::CalcTextSize(buf);
             if (ts.x <= g.cell + g.gap) dl->AddText(ImVec2(g0.x + c.x + (c.w - ts.x) * 0.5f, g0.y), pal.axis_text, buf);
@@ -88,7 +88,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
             }
         }
         for (int l = 0; l < L; l++) {
-            std::snprintf(buf, sizeof buf, "layer %d", l + 1);
+            std::snprintf(buf, sizeof buf, tr("layer %d"), l + 1);
             const Rect c = g.cell_rect(l, 0);
             dl->AddText(ImVec2(g0.x, g0.y + c.y + (c.h - fs) * 0.5f), pal.axis_text, buf);
         }
@@ -113,7 +113,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
                     dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(z.x + 2, z.y + 2), pal.accent, 3.0f, 0, 2.5f);
                 else if (hov)
                     dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), with_alpha(pal.hover, 160), 2.0f, 0, 1.5f);
-                if (hov) ImGui::SetTooltip("layer %d, head %d: click to enlarge", l + 1, h + 1);
+                if (hov) ImGui::SetTooltip(tr("layer %d, head %d: click to enlarge"), l + 1, h + 1);
                 ImGui::PopID();
             }
         if (ui.regions) ui.regions->record("attention_grid", {g0.x + g.header_w, g0.y + g.header_h, g.width() - g.header_w, g.height() - g.header_h});
@@ -128,7 +128,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     // ---- the enlarged head
     if (show_grid) ImGui::Separator();
     ImGui::PushFont(ui.fonts->heading);
-    ImGui::Text("Layer %d · Head %d", focus_layer + 1, focus_head + 1);
+    ImGui::Text(tr("Layer %d · Head %d"), focus_layer + 1, focus_head + 1);
     ImGui::PopFont();
     // the query strip goes under the map, or beside it when that leaves the map larger (wide panels)
     const float mono_fs = ui.fonts->mono->FontSize;
@@ -148,8 +148,8 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     fo.label_font = ui.fonts->mono;
     fo.legend = true;
     fo.selected_row = selected_row;
-    fo.row_name = "query";
-    fo.col_name = "key";
+    fo.row_name = tr("query");
+    fo.col_name = tr("key");
     const float* fm = s.attention.data() + ((size_t)focus_layer * H + focus_head) * T * T;
     const ImVec2 map_pos = ImGui::GetCursorScreenPos();
     const HeatmapResult fr = focus.Draw("focus", fm, T, T, map_area, fo, run.snapshot_version);
@@ -170,12 +170,12 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     if (q >= 0 && q < T) {
         ImGui::Text("Query %d '%s' reads:", q, s.token_labels[q].c_str());
         to.highlight = q;
-        to.value_name = "attention";
+        to.value_name = tr("attention");
         to.gamma = base.gamma;
         TokenStrip("row", s.token_labels, fm + (size_t)q * T, to);
     } else {
         ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + strip_w);
-        ImGui::TextDisabled("Hover a row to see what that token reads; click to keep it.");
+        ImGui::TextDisabled("%s", tr("Hover a row to see what that token reads; click to keep it."));
         ImGui::PopTextWrapPos();
         TokenStrip("row", s.token_labels, nullptr, to);
     }

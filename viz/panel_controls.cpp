@@ -9,6 +9,7 @@
 
 #include "colormap.h"
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -42,13 +43,13 @@ void ControlsPanel::reset(RunView& run) {
 }
 
 void ControlsPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Training###controls", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Training", "controls").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     const Palette& pal = palette();
     if (!run.valid()) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.error), "No run: fix the setup and press Apply.");
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.error), "%s", tr("No run: fix the setup and press Apply."));
         ImGui::End();
         return;
     }
@@ -70,21 +71,21 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
     push_action_button(playing);
     ImGui::BeginDisabled(finished || !s.error.empty());
     const float play_w = std::floor(w * 0.42f);
-    if (ImGui::Button(playing ? "■  Pause" : "▶  Train", ImVec2(play_w, bh))) {
+    if (ImGui::Button((std::string(playing ? tr("■  Pause") : tr("▶  Train")) + "###play").c_str(), ImVec2(play_w, bh))) {
         if (on_toggle_play) on_toggle_play();
         else toggle_play(run);
     }
     ImGui::EndDisabled();
     ImGui::PopStyleColor(kActionButtonColors);
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("Space");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("Space"));
     ImGui::SameLine();
     ImGui::BeginDisabled(playing || finished || !s.error.empty());
     const float rest = (w - play_w - 2 * st.ItemSpacing.x) * 0.5f;
-    if (ImGui::Button("Step", ImVec2(rest, bh))) run.post(CommandKind::StepOnce);
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("one training step (Right arrow)");
+    if (ImGui::Button((std::string(tr("Step")) + "###step").c_str(), ImVec2(rest, bh))) run.post(CommandKind::StepOnce);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("one training step (Right arrow)"));
     ImGui::SameLine();
     char label[32];
-    std::snprintf(label, sizeof label, "Step %d", step_n);
+    std::snprintf(label, sizeof label, tr("Step %d"), step_n);
     if (ImGui::Button(label, ImVec2(rest, bh))) run.post(CommandKind::StepN, step_n);
     ImGui::EndDisabled();
     if (ImGui::BeginPopupContextItem("stepn")) {
@@ -93,13 +94,13 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
         step_n = std::clamp(step_n, 1, 100000);
         ImGui::EndPopup();
     }
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("right-click to change N");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("right-click to change N"));
 
     // ---- progress
     ImGui::Spacing();
     const float frac = s.total_steps > 0 ? std::min(1.0f, (float)s.step / s.total_steps) : 0.0f;
     char prog[96];
-    std::snprintf(prog, sizeof prog, "step %s / %s", format_count(s.step).c_str(), format_count(s.total_steps).c_str());
+    std::snprintf(prog, sizeof prog, tr("step %s / %s"), format_count(s.step).c_str(), format_count(s.total_steps).c_str());
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(pal.accent));
     ImGui::ProgressBar(frac, ImVec2(w, 0), prog);
     ImGui::PopStyleColor();
@@ -111,15 +112,15 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
     const bool has = !run.history.empty();
     const StepRecord* last = has ? &run.history.back() : nullptr;
     std::snprintf(buf, sizeof buf, has ? "%.3f" : "–", has ? last->loss : 0.0f);
-    stat_card("train loss", buf, plot_color(0), card_w, ui.fonts->heading, ui.fonts->small);
+    stat_card(tr("train loss"), buf, plot_color(0), card_w, ui.fonts->heading, ui.fonts->small);
     ImGui::SameLine();
     const bool has_val = !run.val_loss.empty();
     std::snprintf(buf, sizeof buf, has_val ? "%.3f" : "–", has_val ? run.val_loss.back() : 0.0f);
-    stat_card("val loss", buf, plot_color(1), card_w, ui.fonts->heading, ui.fonts->small);
+    stat_card(tr("val loss"), buf, plot_color(1), card_w, ui.fonts->heading, ui.fonts->small);
     ImGui::SameLine();
     const float acc = has_val ? run.val_accuracy.back() : (has ? last->accuracy : 0.0f);
     std::snprintf(buf, sizeof buf, (has || has_val) ? "%.0f%%" : "–", 100.0f * acc);
-    stat_card(has_val ? "val accuracy" : "accuracy", buf, pal.ok, card_w, ui.fonts->heading, ui.fonts->small);
+    stat_card(has_val ? tr("val accuracy") : tr("accuracy"), buf, pal.ok, card_w, ui.fonts->heading, ui.fonts->small);
 
     // ---- details
     ImGui::Spacing();
@@ -135,49 +136,49 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
             ImGui::TextUnformatted(v.c_str());
         };
         const double tps = run.tokens_per_second();
-        cell("tokens/s", ui.render ? "not measured in render" : tps > 0 ? format_si(tps) : "–");
-        cell("elapsed", ui.render ? "not measured in render" : format_duration(s.elapsed_seconds));
+        cell(tr("tokens/s"), ui.render ? tr("not measured in render") : tps > 0 ? format_si(tps) : "–");
+        cell(tr("elapsed"), ui.render ? tr("not measured in render") : format_duration(s.elapsed_seconds));
         std::snprintf(buf, sizeof buf, "%.2e", has ? last->lr : 0.0f);
         cell("lr", has ? buf : "–");
         std::snprintf(buf, sizeof buf, "%.2f", has ? last->grad_norm : 0.0f);
-        cell("grad norm", has ? buf : "–");
+        cell(tr("grad norm"), has ? buf : "–");
         ImGui::EndTable();
     }
     if (!s.error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.error));
-        ImGui::TextWrapped("The run stopped: %s", s.error.c_str());
+        ImGui::TextWrapped(tr("The run stopped: %s"), s.error.c_str());
         ImGui::PopStyleColor();
-        ImGui::TextDisabled("Reset it, lower the learning rate, or change the setup.");
+        ImGui::TextDisabled("%s", tr("Reset it, lower the learning rate, or change the setup."));
     } else if (finished) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok), "Finished %s steps. Reset to train again.",
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.ok), tr("Finished %s steps. Reset to train again."),
                            format_count(s.total_steps).c_str());
     }
 
     // ---- knobs
     ImGui::Spacing();
     ImGui::Separator();
-    const float label_w = ImGui::CalcTextSize("steps / picture").x + st.ItemInnerSpacing.x;
+    const float label_w = ImGui::CalcTextSize(tr("steps / picture")).x + st.ItemInnerSpacing.x;
     const float field_w = std::max(60.0f, w - label_w - st.ItemInnerSpacing.x);
     ImGui::SetNextItemWidth(field_w);
-    if (ImGui::SliderFloat("lr ×", &lr_scale, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat((std::string(tr("lr ×")) + "###lr_scale").c_str(), &lr_scale, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic))
         run.post(CommandKind::SetLrScale, lr_scale);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("multiplies the learning-rate schedule, live (Ctrl+click to type)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("multiplies the learning-rate schedule, live (Ctrl+click to type)"));
     ImGui::SetNextItemWidth(field_w);
-    if (ImGui::SliderInt("steps / picture", &steps_per_picture, 1, 100, "%d", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderInt((std::string(tr("steps / picture")) + "###steps_per_picture").c_str(), &steps_per_picture, 1, 100, "%d", ImGuiSliderFlags_Logarithmic))
         run.post(CommandKind::SetStepsPerTick, steps_per_picture);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("training steps between two snapshots of the model");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("training steps between two snapshots of the model"));
     ImGui::SetNextItemWidth(field_w);
-    if (ImGui::Combo("speed", &speed_index, kSpeedNames, IM_ARRAYSIZE(kSpeedNames)))
+    if (ImGui::Combo((std::string(tr("speed")) + "###speed").c_str(), &speed_index, kSpeedNames, IM_ARRAYSIZE(kSpeedNames)))
         run.post(CommandKind::SetMaxStepsPerSecond, kSpeedLimits[speed_index]);
-    ImGui::SetNextItemWidth(std::max(60.0f, w - label_w - st.ItemInnerSpacing.x - ImGui::CalcTextSize("Reset").x -
+    ImGui::SetNextItemWidth(std::max(60.0f, w - label_w - st.ItemInnerSpacing.x - ImGui::CalcTextSize(tr("Reset")).x -
                                                 st.FramePadding.x * 2 - st.ItemSpacing.x));
     ImGui::InputInt("##seed", &seed, 1, 10);
     seed = std::max(0, seed);
     ImGui::SameLine();
-    if (ImGui::Button("Reset")) reset(run);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("a fresh model with this seed (Ctrl+R); same seed, same run");
+    if (ImGui::Button((std::string(tr("Reset")) + "###reset").c_str())) reset(run);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("a fresh model with this seed (Ctrl+R); same seed, same run"));
     ImGui::SameLine(0, st.ItemInnerSpacing.x);
-    ImGui::TextUnformatted("seed");
+    ImGui::TextUnformatted(tr("seed"));
     ImGui::End();
 }
 

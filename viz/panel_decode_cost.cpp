@@ -10,6 +10,7 @@
 
 #include "bar_chart.h"
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -107,7 +108,7 @@ void DecodeCostPanel::measure(Variant& v) {
 }
 
 void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Decoding cost###decode_cost", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Decoding cost", "decode_cost").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }

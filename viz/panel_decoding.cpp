@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -100,7 +101,7 @@ void DecodingPanel::update_rows() {
 }
 
 void DecodingPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Decoding###decoding", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Decoding", "decoding").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }

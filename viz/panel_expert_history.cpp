@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "i18n.h"
 #include "moe_layer.h"
 #include "theme.h"
 
@@ -46,7 +47,7 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
 }
 
 void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!BeginRunsPanel("Expert history###expert_history", runs, ui)) return;
+    if (!BeginRunsPanel(tr_title("Expert history", "expert_history").c_str(), runs, ui)) return;
     while (tracks.size() < runs.size()) tracks.push_back(std::make_unique<Track>());
     ImGui::TextDisabled("each expert's share of the tokens (rows) over the training steps (left to right; bright: "
                         "most of the tokens)");

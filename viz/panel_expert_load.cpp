@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "colormap.h"
+#include "i18n.h"
 #include "moe_layer.h"
 #include "replay.h"
 #include "theme.h"
@@ -80,7 +81,7 @@ void draw_bars(const MoeStats& st, Rect r, ImU32 color, const std::string& who) 
 }  // namespace
 
 void ExpertLoadPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!BeginRunsPanel("Expert load###expert_load", runs, ui)) return;
+    if (!BeginRunsPanel(tr_title("Expert load", "expert_load").c_str(), runs, ui)) return;
     draw_replay_banner(*runs.view(0).snap, ui);  // [replay] the primary run's kept picture, not the live one
     // the legend: what the parts of a bar are
     const ImU32 c0 = runs.color(0);

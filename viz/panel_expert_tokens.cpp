@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "colormap.h"
+#include "i18n.h"
 #include "moe_layer.h"
 #include "replay.h"
 #include "theme.h"
@@ -21,7 +22,7 @@ float expert_value(int e, int E) { return E > 1 ? (float)e / (E - 1) : 0.5f; }
 }  // namespace
 
 void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!BeginRunsPanel("Expert tokens###expert_tokens", runs, ui)) return;
+    if (!BeginRunsPanel(tr_title("Expert tokens", "expert_tokens").c_str(), runs, ui)) return;
     draw_replay_banner(*runs.view(0).snap, ui);  // [replay] the primary run's kept picture, not the live one
     const RunView* v = &runs.view(0);
     const Snapshot& s = *v->snap;

@@ -10,6 +10,7 @@
 #include "colormap.h"
 #include "format.h"
 #include "histogram_plot.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -45,12 +46,12 @@ void FfnGatesPanel::rebuild(const Snapshot& s, int l) {
 }
 
 void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("FFN gates###ffn_gates", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("FFN gates", "ffn_gates").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     if (!run.valid() || run.snap->ffn_gate.empty() || run.snap->n_layers == 0) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return;
     }

@@ -8,12 +8,13 @@
 #include <imgui.h>
 
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
 
 void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* race) {
-    if (!ImGui::Begin("FFN parameters###ffn_params", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("FFN parameters", "ffn_params").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }
@@ -26,7 +27,7 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
         }
     }
     if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return;
     }

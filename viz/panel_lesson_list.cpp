@@ -6,13 +6,14 @@
 
 #include <imgui.h>
 
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
 
 int LessonListPanel::Draw(const LessonLibrary& library, const std::string& open_key, UiContext& ui, bool* show) {
     int clicked = -1;
-    if (!ImGui::Begin("Lessons###lessons", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin((std::string(tr("Lessons")) + "###lessons").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return clicked;
     }
@@ -24,16 +25,16 @@ int LessonListPanel::Draw(const LessonLibrary& library, const std::string& open_
 
     // ---- the hide button, top right
     if (show) {
-        const char* hide = "Hide (L)";
+        const char* hide = tr("Hide (L)");
         const float bw = ImGui::CalcTextSize(hide).x + st.FramePadding.x * 2;
         ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - bw);
         if (ImGui::SmallButton(hide)) *show = false;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("more room for the lesson; L or View > Lesson list brings it back");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("more room for the lesson; L or Lessons > Lesson list brings it back"));
     }
 
     const std::vector<PaperGroup> groups = library.groups();
     if (groups.empty()) {
-        ImGui::TextWrapped("No lessons in %s.", library.dir().c_str());
+        ImGui::TextWrapped(tr("No lessons in %s."), library.dir().c_str());
     }
     const auto& entries = library.entries();
     for (const PaperGroup& g : groups) {
@@ -50,7 +51,7 @@ int LessonListPanel::Draw(const LessonLibrary& library, const std::string& open_
             ImGui::TextDisabled("%d", g.year);
         } else {
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.error));
-            ImGui::TextUnformatted("Files with errors");
+            ImGui::TextUnformatted(tr("Files with errors"));
             ImGui::PopStyleColor();
         }
         ImGui::Separator();
@@ -85,9 +86,9 @@ int LessonListPanel::Draw(const LessonLibrary& library, const std::string& open_
             const ImVec2 title_size = ImGui::CalcTextSize(l.title.c_str(), nullptr, false, text_w);
             const int seen = library.seen_count(e);
             const int total = (int)l.steps.size();
-            char meta[96];
-            std::snprintf(meta, sizeof meta, "%d min  ·  %d / %d steps seen%s", l.minutes, seen, total,
-                          e.outside ? "  ·  opened file" : "");
+            char meta[160];
+            std::snprintf(meta, sizeof meta, tr("%d min  ·  %d / %d steps seen%s"), l.minutes, seen, total,
+                          e.outside ? tr("  ·  opened file") : "");
             const float meta_h = small->FontSize;
             const float bar_h = std::max(3.0f, ImGui::GetFontSize() * 0.22f);
             const float row_h = title_size.y + meta_h + bar_h + st.ItemSpacing.y * 2 + st.FramePadding.y * 2;

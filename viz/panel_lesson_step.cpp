@@ -14,6 +14,7 @@
 #include <imgui.h>
 
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -21,7 +22,7 @@ namespace noam::viz {
 // ============================================================================ [SECTION] Small drawing helpers
 
 std::string knob_value_label(const nlohmann::json& v) {
-    if (v.is_boolean()) return v.get<bool>() ? "on" : "off";
+    if (v.is_boolean()) return v.get<bool>() ? tr("on") : tr("off");
     if (v.is_string()) return v.get<std::string>();
     if (v.is_number_integer()) return std::to_string(v.get<long long>());
     if (v.is_number()) {
@@ -107,7 +108,7 @@ void LessonStepPanel::draw_watch_for(const LessonPlayer& player, UiContext& ui) 
     const ImGuiStyle& st = ImGui::GetStyle();
     ImGui::Spacing();
     ImGui::PushFont(ui.fonts->heading);
-    ImGui::TextUnformatted("Watch for");
+    ImGui::TextUnformatted(tr("Watch for"));
     ImGui::PopFont();
     const ImVec2 block0 = ImGui::GetCursorScreenPos();
     ImFont* body = ui.fonts->body;
@@ -135,13 +136,13 @@ void LessonStepPanel::draw_watch_for(const LessonPlayer& player, UiContext& ui) 
         const std::string now = std::isfinite(s.value) ? (s.value >= 0 || o.when.metric != "attention" ? format_si(s.value, 3) : "–")
                                                       : "–";
         if (s.met)
-            std::snprintf(line, sizeof line, "✓ seen at step %s   ·   %s", format_count(s.met_at).c_str(), cond.c_str());
+            std::snprintf(line, sizeof line, tr("✓ seen at step %s   ·   %s"), format_count(s.met_at).c_str(), cond.c_str());
         else if (failed)
-            std::snprintf(line, sizeof line, "not seen within its budget   ·   %s   ·   now %s", cond.c_str(), now.c_str());
+            std::snprintf(line, sizeof line, tr("not seen within its budget   ·   %s   ·   now %s"), cond.c_str(), now.c_str());
         else if (o.at_end)
-            std::snprintf(line, sizeof line, "at the step's end   ·   %s   ·   now %s", cond.c_str(), now.c_str());
+            std::snprintf(line, sizeof line, tr("at the step's end   ·   %s   ·   now %s"), cond.c_str(), now.c_str());
         else
-            std::snprintf(line, sizeof line, "%s   ·   now %s", cond.c_str(), now.c_str());
+            std::snprintf(line, sizeof line, tr("%s   ·   now %s"), cond.c_str(), now.c_str());
         ImGui::PushFont(ui.fonts->small);
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(col4(s.met ? pal.ok : pal.text_dim), "%s", line);
@@ -184,7 +185,7 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
     if (visible > 0) {
         ImGui::Spacing();
         ImGui::PushFont(ui.fonts->heading);
-        ImGui::TextUnformatted("Try");
+        ImGui::TextUnformatted(tr("Try"));
         ImGui::PopFont();
         const ImVec2 knobs0 = ImGui::GetCursorScreenPos();
         for (size_t ki = 0; ki < step.knobs.size(); ki++) {
@@ -197,10 +198,10 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(label.c_str());
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s%s", k.setting.c_str(), restarts ? ": changing it restarts the run" : ": applies to the live run");
+                ImGui::SetTooltip("%s%s", k.setting.c_str(), restarts ? tr(": changing it restarts the run") : tr(": applies to the live run"));
             if (k.locked) {
                 ImGui::SameLine();
-                ImGui::TextDisabled("(locked by the lesson)");
+                ImGui::TextDisabled("%s", tr("(locked by the lesson)"));
             }
             ImGui::BeginDisabled(k.locked);
             if (!k.choices.empty()) {
@@ -255,7 +256,7 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
                                               label + " = " + knob_value_label(v), (int)ki});
                     }
                 }
-                if (ImGui::IsItemHovered() && editing < 0) ImGui::SetTooltip("Ctrl+click to type a value");
+                if (ImGui::IsItemHovered() && editing < 0) ImGui::SetTooltip("%s", tr("Ctrl+click to type a value"));
             }
             ImGui::EndDisabled();
             ImGui::Spacing();
@@ -271,7 +272,7 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
     if (!step.known_good.empty()) {
         ImGui::Spacing();
         ImGui::PushFont(ui.fonts->heading);
-        ImGui::TextUnformatted("Known good");
+        ImGui::TextUnformatted(tr("Known good"));
         ImGui::PopFont();
         for (size_t g = 0; g < step.known_good.size(); g++) {
             const KnownGood& kg = step.known_good[g];
@@ -280,7 +281,7 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
             std::string what;
             for (const auto& [k, v] : kg.settings) what += (what.empty() ? "" : ", ") + k + " = " + knob_value_label(v);
             ImGui::BeginDisabled(in_effect);
-            if (ImGui::Button(in_effect ? "In effect" : "Apply"))
+            if (ImGui::Button(in_effect ? tr("In effect") : tr("Apply")))
                 request(player, run, {kg.settings, "/steps/" + std::to_string(player.index()) + "/known_good/" + std::to_string(g), what, -1});
             ImGui::EndDisabled();
             if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", what.c_str());
@@ -301,7 +302,9 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
         ImGui::PushStyleColor(ImGuiCol_ChildBg, pal.warn_bg);
         ImGui::PushStyleColor(ImGuiCol_Border, col4(pal.warn));
         const float w = ImGui::GetContentRegionAvail().x;
-        const std::string q = "Set " + pending->what + ". This restarts the run from its seed. Restart?";
+        char q_buf[512];
+        std::snprintf(q_buf, sizeof q_buf, tr("Set %s. This restarts the run from its seed. Restart?"), pending->what.c_str());
+        const std::string q = q_buf;
         const float h = ImGui::CalcTextSize(q.c_str(), nullptr, false, w - st.WindowPadding.x * 2).y + ImGui::GetFrameHeight() +
                         st.ItemSpacing.y + st.WindowPadding.y * 2;
         ImGui::BeginChild("##confirm", ImVec2(w, h), true, ImGuiWindowFlags_NoScrollbar);
@@ -309,19 +312,19 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(q.c_str());
         ImGui::PopTextWrapPos();
-        if (ImGui::Button("Restart")) {
+        if (ImGui::Button(tr("Restart"))) {
             Pending p = *pending;
             pending.reset();
             player.apply_settings(p.settings, run, p.path);
         }
         ImGui::SameLine();
-        if (ImGui::Button("Cancel")) pending.reset();
+        if (ImGui::Button(tr("Cancel"))) pending.reset();
         ImGui::EndChild();
         ImGui::PopStyleColor(2);
     }
     if (!player.error.empty()) {
         ImGui::Spacing();
-        error_box("That did not work; the run goes on as it was:", player.error, ui);
+        error_box(tr("That did not work; the run goes on as it was:"), player.error, ui);
     }
 }
 
@@ -352,13 +355,13 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
                                                bool stepper_shown, bool has_next_lesson) {
     Actions act;
     const int flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ui.panel_flags;
-    if (!ImGui::Begin("Lesson###lesson_step", nullptr, flags)) {
+    if (!ImGui::Begin((std::string(tr("Lesson")) + "###lesson_step").c_str(), nullptr, flags)) {
         ImGui::End();
         return act;
     }
     if (!player.active()) {
-        ImGui::TextWrapped("No lesson is open. Pick one from the list.");
-        if (!list_shown && ImGui::Button("Show the lessons")) act.show_list = true;
+        ImGui::TextWrapped("%s", tr("No lesson is open. Pick one from the list."));
+        if (!list_shown && ImGui::Button(tr("Show the lessons"))) act.show_list = true;
         ImGui::End();
         return act;
     }
@@ -366,10 +369,13 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     const ImGuiStyle& st = ImGui::GetStyle();
     const Lesson& lesson = player.lesson();
     const LessonStep& step = player.step();
-    if (seen_entry != player.entry_version()) {
+    if (seen_entry != player.entry_version() || seen_lesson != &lesson) {
+        if (seen_entry != player.entry_version()) {
+            pending.reset();
+            editing = -1;
+        }
         seen_entry = player.entry_version();
-        pending.reset();
-        editing = -1;
+        seen_lesson = &lesson;  // the same step in another language: its characters too
         // every character the step shows, for the font atlas
         ui.fonts->request_text(lesson.title + lesson.paper.title + step.title);
         for (const auto& p : step.paragraphs) ui.fonts->request_text(p);
@@ -383,8 +389,8 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
 
     // ---- header: the paper, the lesson, restart
     if (!list_shown) {
-        if (ImGui::SmallButton("☰ Lessons")) act.show_list = true;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("the lesson list (L)");
+        if (ImGui::SmallButton(tr("☰ Lessons"))) act.show_list = true;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("the lesson list (L)"));
         ImGui::SameLine();
     }
     {
@@ -404,12 +410,26 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(lesson.title.c_str());
     ImGui::PopTextWrapPos();
+    if (!lesson.translation_note.empty()) {
+        // asked for in another language, shown in English: say so, small and dim (the sidecar's error in full
+        // is for `noamlab check`; the tooltip has it)
+        const bool missing = lesson.translation_note.rfind("not yet translated", 0) == 0;
+        ImGui::PushFont(ui.fonts->small);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(col4(pal.text_dim), "%s", missing ? tr("Not yet translated: shown in English.")
+                                                             : tr("The translation has an error: shown in English."));
+        ImGui::PopTextWrapPos();
+        ImGui::PopFont();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson.translation_note.c_str());
+        if (ui.regions) ui.regions->record("lesson_translation_note", {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                                                                       ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y});
+    }
 
     // ---- the step's title and the counter
     ImGui::Spacing();
     {
         char counter[48];
-        std::snprintf(counter, sizeof counter, "Step %d / %d", player.index() + 1, player.step_count());
+        std::snprintf(counter, sizeof counter, tr("Step %d / %d"), player.index() + 1, player.step_count());
         ImGui::PushFont(ui.fonts->heading);
         const float cw = ImGui::CalcTextSize(counter).x;
         ImGui::PopFont();
@@ -444,7 +464,8 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     }
 
     // ---- the file on disk does not load: say so, keep playing the previous version
-    if (!player.reload_error.empty()) error_box("The lesson file has an error; the previous version keeps running:", player.reload_error, ui);
+    if (!player.reload_error.empty())
+        error_box(tr("The lesson file has an error; the previous version keeps running:"), player.reload_error, ui);
     ImGui::Separator();
 
     // ---- the bottom bar's height, so the narrative scrolls above it
@@ -515,31 +536,31 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     }
     const float bh = ImGui::GetFrameHeight() * 1.35f;
     const bool last = player.index() + 1 >= player.step_count();
-    const char* next_label = last && has_next_lesson ? "Next lesson ▶" : "Next ▶";
+    const std::string next_label = std::string(last && has_next_lesson ? tr("Next lesson ▶") : tr("Next ▶")) + "###next";
     const bool busy = player.busy(run);
-    const char* play_label = busy ? "■  Pause" : "▶  Train";
+    const std::string play_label = std::string(busy ? tr("■  Pause") : tr("▶  Train")) + "###play";
     const float bw = std::floor((w - st.ItemSpacing.x * 2) / 3);
     ImGui::BeginDisabled(player.index() == 0);
-    if (ImGui::Button("◀ Previous", ImVec2(bw, bh))) act.prev = true;
+    if (ImGui::Button((std::string(tr("◀ Previous")) + "###prev").c_str(), ImVec2(bw, bh))) act.prev = true;
     ImGui::EndDisabled();
     ImGui::SameLine();
     push_action_button(busy);
-    if (ImGui::Button(play_label, ImVec2(bw, bh))) act.toggle_play = true;
+    if (ImGui::Button(play_label.c_str(), ImVec2(bw, bh))) act.toggle_play = true;
     ImGui::PopStyleColor(kActionButtonColors);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Space");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Space"));
     ImGui::SameLine();
     ImGui::BeginDisabled(last && !has_next_lesson);
-    if (ImGui::Button(next_label, ImVec2(w - 2 * (bw + st.ItemSpacing.x), bh))) {
+    if (ImGui::Button(next_label.c_str(), ImVec2(w - 2 * (bw + st.ItemSpacing.x), bh))) {
         if (last) act.next_lesson = true;
         else act.next = true;
     }
     ImGui::EndDisabled();
     // the keys, and restarting the lesson on the right
-    const char* restart = "↺ Restart lesson";
+    const char* restart = tr("↺ Restart lesson");
     ui.fonts->request_text(restart);
     const float rw = ImGui::CalcTextSize(restart).x + st.FramePadding.x * 2;
-    const char* hint = stepper_shown ? "→ / ← walk the forward pass first, then the steps (the buttons skip it)"
-                                     : "→ / ← next / previous step   ·   Space train / pause";
+    const char* hint = stepper_shown ? tr("→ / ← walk the forward pass first, then the steps (the buttons skip it)")
+                                     : tr("→ / ← next / previous step   ·   Space train / pause");
     ui.fonts->request_text(hint);
     const float x0 = ImGui::GetCursorPosX();
     ImGui::PushFont(ui.fonts->small);
@@ -550,7 +571,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     ImGui::PopFont();
     ImGui::SameLine(x0 + w - rw);
     if (ImGui::SmallButton(restart)) act.restart = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("back to step 1 with a fresh run");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("back to step 1 with a fresh run"));
     ImGui::End();
     return act;
 }

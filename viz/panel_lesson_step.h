@@ -31,6 +31,7 @@ struct LessonStepPanel {
     int editing = -1;       // the slider being dragged
     double draft = 0;       // its value
     uint64_t seen_entry = ~0ull;
+    const Lesson* seen_lesson = nullptr;  // the lesson text whose characters were requested (a language switch changes it)
 
     struct Actions {
         bool prev = false, next = false, restart = false, toggle_play = false, show_list = false, next_lesson = false;

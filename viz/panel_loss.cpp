@@ -7,26 +7,27 @@
 #include <imgui.h>
 
 #include "colormap.h"
+#include "i18n.h"
 #include "plot_math.h"
 #include "theme.h"
 
 namespace noam::viz {
 
 void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
-    if (!ImGui::Begin("Loss###loss", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Loss", "loss").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     const ImGuiStyle& st = ImGui::GetStyle();
-    ImGui::Checkbox("log scale", &log_y);
+    ImGui::Checkbox((std::string(tr("log scale")) + "###log_y").c_str(), &log_y);
     ImGui::SameLine(0, st.ItemSpacing.x * 3);
-    ImGui::Checkbox("accuracy", &show_accuracy);
+    ImGui::Checkbox((std::string(tr("accuracy")) + "###accuracy").c_str(), &show_accuracy);
     // the smoothing slider on the same line when it gets a usable width, else on its own
-    const float smooth_label_w = ImGui::CalcTextSize("smoothing").x + st.ItemSpacing.x;
+    const float smooth_label_w = ImGui::CalcTextSize(tr("smoothing")).x + st.ItemSpacing.x;
     ImGui::SameLine(0, st.ItemSpacing.x * 3);
     if (ImGui::GetContentRegionAvail().x < smooth_label_w + ImGui::GetFontSize() * 6) ImGui::NewLine();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("smoothing");
+    ImGui::TextUnformatted(tr("smoothing"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x));
     ImGui::SliderFloat("##smoothing", &smoothing, 0.0f, 0.99f, "%.2f");
@@ -52,21 +53,21 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
             const ImU32 col = set->color(i);
             const std::string& who = set->label(i);
             if (show_accuracy) {
-                series.push_back({who + " validation accuracy", v.val_steps.data(), v.val_accuracy.data(), v.val_accuracy.size(), col, 2.0f, true, true, true});
+                series.push_back({who + " " + tr("validation accuracy"), v.val_steps.data(), v.val_accuracy.data(), v.val_accuracy.size(), col, 2.0f, true, true, true});
                 continue;
             }
             ema_smooth(v.loss.data(), v.loss.size(), smoothing, compare_smoothed_[i]);
             // one legend entry per run (its validation curve, dots); its training curve, thin, in the same colour
-            series.push_back({who + " train", v.steps.data(), compare_smoothed_[i].data(), v.loss.size(), (col & 0x00FFFFFF) | 0x90000000, 1.5f, false, false, true});
+            series.push_back({who + " " + tr("train"), v.steps.data(), compare_smoothed_[i].data(), v.loss.size(), (col & 0x00FFFFFF) | 0x90000000, 1.5f, false, false, true});
             series.push_back({who, v.val_steps.data(), v.val_loss.data(), v.val_loss.size(), col, 2.5f, true, true, true});
         }
     } else if (show_accuracy) {
-        series.push_back({"train accuracy", run.steps.data(), run.accuracy.data(), run.accuracy.size(), (acc_col & 0x00FFFFFF) | 0x55000000, 1.0f, false, false, true});
-        series.push_back({"validation accuracy", run.val_steps.data(), run.val_accuracy.data(), run.val_accuracy.size(), val_col, 2.0f, true, true, true});
+        series.push_back({tr("train accuracy"), run.steps.data(), run.accuracy.data(), run.accuracy.size(), (acc_col & 0x00FFFFFF) | 0x55000000, 1.0f, false, false, true});
+        series.push_back({tr("validation accuracy"), run.val_steps.data(), run.val_accuracy.data(), run.val_accuracy.size(), val_col, 2.0f, true, true, true});
     } else {
-        series.push_back({"train (raw)", run.steps.data(), run.loss.data(), n, (train_col & 0x00FFFFFF) | 0x50000000, 1.0f, false, false, true});
-        series.push_back({"train", run.steps.data(), smoothed_.data(), n, train_col, 2.5f, false, true, true});
-        series.push_back({"validation", run.val_steps.data(), run.val_loss.data(), run.val_loss.size(), val_col, 2.0f, true, true, true});
+        series.push_back({tr("train (raw)"), run.steps.data(), run.loss.data(), n, (train_col & 0x00FFFFFF) | 0x50000000, 1.0f, false, false, true});
+        series.push_back({tr("train"), run.steps.data(), smoothed_.data(), n, train_col, 2.5f, false, true, true});
+        series.push_back({tr("validation"), run.val_steps.data(), run.val_loss.data(), run.val_loss.size(), val_col, 2.0f, true, true, true});
     }
     // MoE runs: what the auxiliary losses (balance / importance + load / z-loss, coefficients in) add to the
     // objective, on the same axis: small beside the loss while the router behaves
@@ -79,7 +80,7 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
             aux_[i].resize(v.history.size());
             for (size_t k = 0; k < v.history.size(); k++) aux_[i][k] = v.history[k].moe_aux_loss;
             const ImU32 col = comparing ? set->color(i) : plot_color(4);
-            const std::string name = comparing ? set->label(i) + " MoE aux loss" : "MoE aux loss";
+            const std::string name = comparing ? set->label(i) + " " + tr("MoE aux loss") : std::string(tr("MoE aux loss"));
             series.push_back({name, v.steps.data(), aux_[i].data(), std::min(aux_[i].size(), v.steps.size()), (col & 0x00FFFFFF) | 0xC0000000, 1.0f, false, !comparing, true});
         }
     }
@@ -94,12 +95,12 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
     const float lr_h = with_lr ? std::floor(std::min(avail.y * 0.45f, std::max(ImGui::GetFontSize() * 6.0f, avail.y * 0.3f))) : 0.0f;
     PlotOptions po;
     po.log_y = log_y && !show_accuracy;
-    po.y_label = show_accuracy ? "accuracy (scored tokens)"
-                 : comparing    ? "loss (nats per token): dots validation, thin lines training (smoothed)"
-                                : "loss (cross-entropy, nats per token)";
-    po.empty_text = "press Space to train";
+    po.y_label = show_accuracy ? tr("accuracy (scored tokens)")
+                 : comparing    ? tr("loss (nats per token): dots validation, thin lines training (smoothed)")
+                                : tr("loss (cross-entropy, nats per token)");
+    po.empty_text = tr("press Space to train");
     po.x_tick_labels = !with_lr;
-    if (!with_lr) po.x_label = "step";
+    if (!with_lr) po.x_label = tr("step");
     po.min_axis_w = axis_w_;  // the learning-rate plot underneath labels the shared step axis
     if (run.valid() && (run.snap->total_steps > 0 || x_max > 0)) {
         // the whole run's width from the start (or the lesson step's), so the curve grows into the plot
@@ -122,7 +123,7 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
         ImGui::End();
         return;
     }
-    std::vector<PlotSeries> lr{{"learning rate", run.steps.data(), run.lr.data(), run.lr.size(), plot_color(3), 2.0f, false, false, true}};
+    std::vector<PlotSeries> lr{{tr("learning rate"), run.steps.data(), run.lr.data(), run.lr.size(), plot_color(3), 2.0f, false, false, true}};
     if (comparing) {
         lr.clear();
         for (size_t i = 0; i < set->size(); i++) {
@@ -131,8 +132,8 @@ void LossPanel::Draw(RunView& run, UiContext& ui, const RunSet* set) {
         }
     }
     PlotOptions lo;
-    lo.y_label = "learning rate";
-    lo.x_label = "step";
+    lo.y_label = tr("learning rate");
+    lo.x_label = tr("step");
     lo.max_y_ticks = 3;
     lo.value_format = "%.2e";
     lo.empty_text = "";

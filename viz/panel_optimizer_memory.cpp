@@ -9,6 +9,7 @@
 #include "bar_chart.h"
 #include "colormap.h"
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -67,7 +68,7 @@ void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
 }
 
 void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* preview) {
-    if (!BeginRunsPanel("Optimizer memory###optimizer_memory", runs, ui)) return;
+    if (!BeginRunsPanel(tr_title("Optimizer memory", "optimizer_memory").c_str(), runs, ui)) return;
     compute(runs.view(0).snap->optimizer_memory);
     const Palette& pal = palette();
     const ImGuiStyle& st = ImGui::GetStyle();

@@ -9,6 +9,7 @@
 
 #include "colormap.h"
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -37,7 +38,7 @@ void OptimizerStatsPanel::Columns::update(const RunView& run) {
 }
 
 void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!BeginRunsPanel("Optimizer statistics###optimizer_stats", runs, ui, ImGuiWindowFlags_NoScrollbar)) return;
+    if (!BeginRunsPanel(tr_title("Optimizer statistics", "optimizer_stats").c_str(), runs, ui, ImGuiWindowFlags_NoScrollbar)) return;
     if (ui.fonts) ui.fonts->request_text("αρβ̂₂ₜ−·×≈");
     cols.resize(runs.size());
     float d = NAN;

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "embedding.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -35,12 +36,12 @@ void PositionsPanel::compute(int T_, int d_) {
 }
 
 void PositionsPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Positions###positions", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Positions", "positions").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     if (!run.live) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return;
     }

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -37,7 +38,7 @@ std::string run_name(const RunSet& runs, size_t i) { return runs.label(i).empty(
 }  // namespace
 
 void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!BeginRunsPanel("Router###router", runs, ui)) return;
+    if (!BeginRunsPanel(tr_title("Router", "router").c_str(), runs, ui)) return;
     if (runs.view(0).snap->moe_layers.empty()) {
         ImGui::TextDisabled("A dense model: no router.");
         ImGui::End();

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "replay.h"
+#include "i18n.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -58,7 +59,7 @@ void SamplePanel::rebuild(const Snapshot& s) {
 }
 
 void SamplePanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Samples###sample", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Samples", "sample").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }
@@ -76,9 +77,9 @@ void SamplePanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- generated text
     if (s.sample_step >= 0)
-        ImGui::TextDisabled("Written by the model at step %s:", format_count(s.sample_step).c_str());
+        ImGui::TextDisabled(tr("Written by the model at step %s:"), format_count(s.sample_step).c_str());
     else
-        ImGui::TextDisabled("Text written by the model appears here.");
+        ImGui::TextDisabled("%s", tr("Text written by the model appears here."));
     ImFont* mono = ui.fonts->mono;
     const float line = mono->FontSize + ImGui::GetStyle().ItemSpacing.y * 0.5f;
     const std::string& text = s.sample_text;
@@ -95,13 +96,13 @@ void SamplePanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- the watched example, completed by the model
     ImGui::Spacing();
-    ImGui::TextUnformatted("Watched example");
+    ImGui::TextUnformatted(tr("Watched example"));
     ImGui::SameLine();
     if (s.is_replay()) {  // [replay] the predictions of the kept picture; the sample above is live
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), "replay: step %d", s.replay_step);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), tr("replay: step %d"), s.replay_step);
         ImGui::SameLine();
     }
-    if (scored > 0) ImGui::TextDisabled("%d of %d answer tokens right", correct, scored);
+    if (scored > 0) ImGui::TextDisabled(tr("%d of %d answer tokens right"), correct, scored);
     TokenStripOptions o;
     o.font = mono;
     o.dim = &is_input;
@@ -111,17 +112,17 @@ void SamplePanel::Draw(RunView& run, UiContext& ui) {
         ImGui::BeginTooltip();
         if (is_input[h]) {
             ImGui::Text("input token '%s' (position %d)", labels[h].c_str(), h);
-            ImGui::TextDisabled("part of the question: not scored");
+            ImGui::TextDisabled("%s", tr("part of the question: not scored"));
         } else {
             const bool ok = labels[h] == answer[h];
             ImGui::Text("position %d: the model writes '%s'", h, labels[h].c_str());
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ok ? pal.ok : pal.error), "%s (answer '%s'), p(answer) = %.3f",
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ok ? pal.ok : pal.error), tr("%s (answer '%s'), p(answer) = %.3f"),
                                ok ? "right" : "wrong", answer[h].c_str(), prob[h]);
         }
         ImGui::EndTooltip();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextWrapped("grey: the question  ·  colour: p(right answer), dark 0 → yellow 1");
+    ImGui::TextWrapped("%s", tr("grey: the question  ·  colour: p(right answer), dark 0 → yellow 1"));
     ImGui::PopStyleColor();
     ImGui::End();
 }

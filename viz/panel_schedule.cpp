@@ -9,6 +9,7 @@
 
 #include "colormap.h"
 #include "format.h"
+#include "i18n.h"
 #include "optimizer.h"
 #include "theme.h"
 
@@ -38,12 +39,12 @@ void SchedulePanel::Curve::compute(const RunConfig& c, int last_step) {
 }
 
 void SchedulePanel::Draw(RunView& run, UiContext& ui, const RunConfig* preview_config) {
-    if (!ImGui::Begin("Learning-rate schedule###schedule", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Learning-rate schedule", "schedule").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     if (!run.live) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return;
     }

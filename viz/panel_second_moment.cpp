@@ -10,6 +10,7 @@
 #include "bar_chart.h"
 #include "colormap.h"
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -71,13 +72,13 @@ void SecondMomentPanel::compute(const Snapshot& s) {
 }
 
 void SecondMomentPanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!ImGui::Begin("Second moment###second_moment", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Second moment", "second_moment").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     if (member >= runs.size()) member = 0;
     if (runs.size() == 0 || !runs.view(member).valid()) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return;
     }

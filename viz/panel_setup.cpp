@@ -9,6 +9,7 @@
 #include <imgui_stdlib.h>
 #include <nlohmann/json.hpp>
 
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -96,7 +97,7 @@ void SetupPanel::apply(RunView& run) {
 }
 
 void SetupPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Setup###setup", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Setup", "setup").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | ui.panel_flags)) {
         ImGui::End();
         return;
     }
@@ -119,8 +120,8 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
     const float footer_h = fh * 1.2f + st.ItemSpacing.y * 2 + msg_h;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
     ImGui::BeginChild("form", ImVec2(0, std::max(fh * 3, ImGui::GetContentRegionAvail().y - footer_h)), false);
-    const float label_w = ImGui::CalcTextSize("positions").x + st.ItemSpacing.x;
-    const float pair_label_w = ImGui::CalcTextSize("kv heads").x + st.ItemSpacing.x;
+    const float label_w = ImGui::CalcTextSize(tr("positions")).x + st.ItemSpacing.x;
+    const float pair_label_w = ImGui::CalcTextSize(tr("kv heads")).x + st.ItemSpacing.x;
 
     // ---- task and data
     if (ImGui::BeginTable("task", 2)) {
@@ -129,7 +130,7 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
         int task = (int)(std::find_if(std::begin(kTasks), std::end(kTasks),
                                       [&](const char* t) { return draft.data.task == t; }) - std::begin(kTasks));
         if (task >= IM_ARRAYSIZE(kTasks)) task = 1;
-        row("task", nullptr);
+        row(tr("task"), nullptr);
         if (ImGui::BeginCombo("##task", kTasks[task])) {
             for (int i = 0; i < IM_ARRAYSIZE(kTasks); i++) {
                 if (ImGui::Selectable(kTasks[i], i == task)) draft.data.task = kTasks[i];
@@ -139,23 +140,23 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTaskHelp[task]);
         if (draft.data.task == "text") {
-            row("corpus", nullptr);
+            row(tr("corpus"), nullptr);
             ImGui::Combo("##corpus", &corpus_choice, kCorpora, IM_ARRAYSIZE(kCorpora));
             if (corpus_choice == 2) {
-                row("file", "a UTF-8 text file of at least a few thousand characters");
+                row(tr("file"), tr("a UTF-8 text file of at least a few thousand characters"));
                 ImGui::InputTextWithHint("##path", "/path/to/text.txt", &corpus_path);
             }
         } else {
-            row("symbols", "alphabet size of the task's strings");
+            row(tr("symbols"), tr("alphabet size of the task's strings"));
             ImGui::SliderInt("##digits", &draft.data.digits, 2, 26);
         }
-        row("norm", "pre-norm: x + f(norm(x)), what models do now; post-norm: norm(x + f(x)), the 2017 paper");
-        const char* places[] = {"pre-norm (practice)", "post-norm (2017 paper)"};
+        row(tr("norm"), tr("pre-norm: x + f(norm(x)), what models do now; post-norm: norm(x + f(x)), the 2017 paper"));
+        const char* places[] = {tr("pre-norm (practice)"), tr("post-norm (2017 paper)")};
         int place = draft.model.placement == NormPlacement::PreNorm ? 0 : 1;
         if (ImGui::Combo("##place", &place, places, 2))
             draft.model.placement = place == 0 ? NormPlacement::PreNorm : NormPlacement::PostNorm;
-        row("positions", "how the model knows where a token is");
-        const char* posn[] = {"sinusoidal (2017 paper)", "learned", "none"};
+        row(tr("positions"), tr("how the model knows where a token is"));
+        const char* posn[] = {tr("sinusoidal (2017 paper)"), tr("learned"), tr("none")};
         int pos = draft.model.positions == PosKind::Sinusoidal ? 0 : draft.model.positions == PosKind::Learned ? 1 : 2;
         if (ImGui::Combo("##pos", &pos, posn, 3))
             draft.model.positions = pos == 0 ? PosKind::Sinusoidal : pos == 1 ? PosKind::Learned : PosKind::None;
@@ -179,35 +180,35 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
             ImGui::InputInt(id, v, 0, 0);
             if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
         };
-        field("layers", "##l", &draft.model.n_layers, nullptr);
-        field("context", "##seq", &draft.model.seq_len, "sequence length T: tokens the model sees at once");
-        field("d_model", "##d", &draft.model.d_model, "width of the residual stream");
-        field("d_ff", "##ff", &draft.model.d_ff, "hidden width of the feed-forward network");
-        field("heads", "##h", &draft.model.n_heads, "attention heads per layer (d_model must divide by it)");
-        field("kv heads", "##kv", &draft.model.n_kv_heads, "key/value heads: 0 = one per head (MHA), 1 = MQA, between = GQA");
-        field("batch", "##b", &draft.train.batch_size, "sequences per training step");
-        field("steps", "##s", &draft.train.steps, "length of the run");
+        field(tr("layers"), "##l", &draft.model.n_layers, nullptr);
+        field(tr("context"), "##seq", &draft.model.seq_len, tr("sequence length T: tokens the model sees at once"));
+        field("d_model", "##d", &draft.model.d_model, tr("width of the residual stream"));
+        field("d_ff", "##ff", &draft.model.d_ff, tr("hidden width of the feed-forward network"));
+        field(tr("heads"), "##h", &draft.model.n_heads, tr("attention heads per layer (d_model must divide by it)"));
+        field(tr("kv heads"), "##kv", &draft.model.n_kv_heads, tr("key/value heads: 0 = one per head (MHA), 1 = MQA, between = GQA"));
+        field(tr("batch"), "##b", &draft.train.batch_size, tr("sequences per training step"));
+        field(tr("steps"), "##s", &draft.train.steps, tr("length of the run"));
         ImGui::TableNextColumn();
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted("lr");
         ImGui::TableNextColumn();
         ImGui::SetNextItemWidth(-FLT_MIN);
         ImGui::InputFloat("##lr", &draft.optim.lr, 0, 0, "%.4g");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("peak learning rate of the schedule");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("peak learning rate of the schedule"));
         ImGui::EndTable();
     }
-    ImGui::Checkbox("train as soon as applied", &play_after_apply);
+    ImGui::Checkbox((std::string(tr("train as soon as applied")) + "###play_after_apply").c_str(), &play_after_apply);
     ImGui::EndChild();
 
     // ---- footer: apply / revert, and one message (three lines, scrolls if longer)
-    const float revert_w = ImGui::CalcTextSize("Revert").x + st.FramePadding.x * 2;
+    const float revert_w = ImGui::CalcTextSize(tr("Revert")).x + st.FramePadding.x * 2;
     if (changed) push_action_button(false);
-    if (ImGui::Button("Apply (resets the run)", ImVec2(ImGui::GetContentRegionAvail().x - revert_w - st.ItemSpacing.x, fh * 1.2f)))
+    if (ImGui::Button((std::string(tr("Apply (resets the run)")) + "###apply").c_str(), ImVec2(ImGui::GetContentRegionAvail().x - revert_w - st.ItemSpacing.x, fh * 1.2f)))
         apply(run);
     if (changed) ImGui::PopStyleColor(kActionButtonColors);
     ImGui::SameLine();
     ImGui::BeginDisabled(!changed && error.empty());
-    if (ImGui::Button("Revert", ImVec2(revert_w, fh * 1.2f)) && run.live) {
+    if (ImGui::Button((std::string(tr("Revert")) + "###revert").c_str(), ImVec2(revert_w, fh * 1.2f)) && run.live) {
         take(run.config());
         error.clear();
     }
@@ -215,10 +216,10 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
     ImGui::BeginChild("message", ImVec2(0, msg_h), false);
     if (!error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.error));
-        ImGui::TextWrapped("%s (the current run goes on)", error.c_str());
+        ImGui::TextWrapped(tr("%s (the current run goes on)"), error.c_str());
         ImGui::PopStyleColor();
     } else if (changed) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.warn), "Changed: Apply starts a new run.");
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.warn), "%s", tr("Changed: Apply starts a new run."));
     } else if (!applied_note.empty()) {
         ImGui::TextDisabled("%s", applied_note.c_str());
     }

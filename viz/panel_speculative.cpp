@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "format.h"
+#include "i18n.h"
 #include "panel_decoding.h"
 #include "theme.h"
 
@@ -139,7 +140,7 @@ void SpeculativePanel::time_slice(double budget_seconds) {
 }
 
 void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
-    if (!BeginRunsPanel("Speculative decoding###speculative", runs, ui)) return;
+    if (!BeginRunsPanel(tr_title("Speculative decoding", "speculative").c_str(), runs, ui)) return;
     if (runs.size() < 2) {
         ImGui::TextWrapped("Speculative decoding needs two runs: the target (this step's run) and a smaller draft "
                            "trained beside it on the same data. This step has only one (a lesson adds the draft "

@@ -17,6 +17,7 @@
 #include <imgui.h>
 
 #include "colormap.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -713,7 +714,7 @@ void StepperPanel::DrawContents(UiContext& ui) {
 void StepperPanel::Draw(UiContext& ui) {
     // always its own background: it may float over the tiled panels, which draw none
     const int flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar | (ui.panel_flags & ~ImGuiWindowFlags_NoBackground);
-    if (!ImGui::Begin("Forward pass###stepper", nullptr, flags)) {
+    if (!ImGui::Begin(tr_title("Forward pass", "stepper").c_str(), nullptr, flags)) {
         ImGui::End();
         return;
     }

@@ -9,6 +9,7 @@
 #include "bar_chart.h"
 #include "colormap.h"
 #include "format.h"
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -41,7 +42,7 @@ Kind kind_of(const std::string& name) {
 }  // namespace
 
 void SummaryPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Model###summary", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Model", "summary").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }

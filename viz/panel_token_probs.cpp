@@ -7,6 +7,7 @@
 
 #include "format.h"
 #include "replay.h"
+#include "i18n.h"
 #include "theme.h"
 #include "token_strip.h"
 
@@ -48,12 +49,12 @@ void TokenProbsPanel::rebuild(const Snapshot& s, const std::vector<std::string>&
 }
 
 void TokenProbsPanel::Draw(RunView& run, UiContext& ui) {
-    if (!ImGui::Begin("Token probabilities###token_probs", nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
+    if (!ImGui::Begin(tr_title("Token probabilities", "token_probs").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ui.panel_flags)) {
         ImGui::End();
         return;
     }
     if (!run.valid()) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return;
     }

@@ -1,6 +1,8 @@
 // Presenter mode: the key table, the presenter scale, full screen and back, the corner hint and the key help.
 #include "presenter.h"
 
+#include "i18n.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -24,40 +26,41 @@ const std::vector<KeyRow>& key_table() {
     constexpr unsigned windowed = kKeysFreeRun | kKeysLesson, presenting = kKeysPresentLesson | kKeysPresentFreeRun;
     static const std::vector<KeyRow> rows = {
         // a presenter's clicker sends PageDown / PageUp: the same as the arrows
-        {KeyAction::NextStep, "Right / PageDown", "next step (the forward-pass stepper first)", lesson,
+        {KeyAction::NextStep, "Right / PageDown", tr_later("next step (the forward-pass stepper first)"), lesson,
          {{GLFW_KEY_RIGHT}, {GLFW_KEY_PAGE_DOWN}}},
-        {KeyAction::PrevStep, "Left / PageUp", "previous step (the stepper first)", lesson,
+        {KeyAction::PrevStep, "Left / PageUp", tr_later("previous step (the stepper first)"), lesson,
          {{GLFW_KEY_LEFT}, {GLFW_KEY_PAGE_UP}}},
-        {KeyAction::FirstStep, "Home", "first step", lesson, {{GLFW_KEY_HOME}}},
-        {KeyAction::LastStep, "End", "last step", lesson, {{GLFW_KEY_END}}},
-        {KeyAction::PlayPause, "Space", "train / pause", kKeysEverywhere, {{GLFW_KEY_SPACE}}},
-        {KeyAction::StepOnce, ". (period)", "one training step", lesson, {{GLFW_KEY_PERIOD}}},
-        {KeyAction::StepOnce, "Right / . (period)", "one training step", free, {{GLFW_KEY_RIGHT}, {GLFW_KEY_PERIOD}}},
-        {KeyAction::Reset, "R / Ctrl+R", "reset the run with its seed", presenting,
+        {KeyAction::FirstStep, "Home", tr_later("first step"), lesson, {{GLFW_KEY_HOME}}},
+        {KeyAction::LastStep, "End", tr_later("last step"), lesson, {{GLFW_KEY_END}}},
+        {KeyAction::PlayPause, "Space", tr_later("train / pause"), kKeysEverywhere, {{GLFW_KEY_SPACE}}},
+        {KeyAction::StepOnce, ". (period)", tr_later("one training step"), lesson, {{GLFW_KEY_PERIOD}}},
+        {KeyAction::StepOnce, "Right / . (period)", tr_later("one training step"), free, {{GLFW_KEY_RIGHT}, {GLFW_KEY_PERIOD}}},
+        {KeyAction::Reset, "R / Ctrl+R", tr_later("reset the run with its seed"), presenting,
          {{GLFW_KEY_R}, {GLFW_KEY_R, true}}},
-        {KeyAction::Reset, "Ctrl+R", "reset the run with its seed", windowed, {{GLFW_KEY_R, true}}},
-        {KeyAction::ToggleList, "L", "show / hide the lesson list", kKeysLesson, {{GLFW_KEY_L}}},
-        {KeyAction::TogglePresenter, "F5", "presenter mode: full screen, large type", windowed, {{GLFW_KEY_F5}}},
-        {KeyAction::TogglePresenter, "F5", "leave presenter mode", presenting, {{GLFW_KEY_F5}}},
-        {KeyAction::Back, "Escape", "close this list, else leave presenter mode", presenting, {{GLFW_KEY_ESCAPE}}},
-        {KeyAction::KeyHelp, "? / F1", "show / hide the keys", kKeysEverywhere, {{GLFW_KEY_SLASH}, {GLFW_KEY_F1}}},
-        {KeyAction::CycleTheme, "T", "theme: dark, light, high contrast", kKeysEverywhere, {{GLFW_KEY_T}}},
-        {KeyAction::Larger, "Ctrl +", "larger type", kKeysEverywhere,
+        {KeyAction::Reset, "Ctrl+R", tr_later("reset the run with its seed"), windowed, {{GLFW_KEY_R, true}}},
+        {KeyAction::ToggleList, "L", tr_later("show / hide the lesson list"), kKeysLesson, {{GLFW_KEY_L}}},
+        {KeyAction::TogglePresenter, "F5", tr_later("presenter mode: full screen, large type"), windowed, {{GLFW_KEY_F5}}},
+        {KeyAction::TogglePresenter, "F5", tr_later("leave presenter mode"), presenting, {{GLFW_KEY_F5}}},
+        {KeyAction::Back, "Escape", tr_later("close this list, else leave presenter mode"), presenting, {{GLFW_KEY_ESCAPE}}},
+        {KeyAction::KeyHelp, "? / F1", tr_later("show / hide the keys"), kKeysEverywhere, {{GLFW_KEY_SLASH}, {GLFW_KEY_F1}}},
+        {KeyAction::CycleTheme, "T", tr_later("theme: dark, light, high contrast"), kKeysEverywhere, {{GLFW_KEY_T}}},
+        {KeyAction::Larger, "Ctrl +", tr_later("larger type"), kKeysEverywhere,
          {{GLFW_KEY_EQUAL, true}, {GLFW_KEY_KP_ADD, true}}},
-        {KeyAction::Smaller, "Ctrl -", "smaller type", kKeysEverywhere,
+        {KeyAction::Smaller, "Ctrl -", tr_later("smaller type"), kKeysEverywhere,
          {{GLFW_KEY_MINUS, true}, {GLFW_KEY_KP_SUBTRACT, true}}},
-        {KeyAction::NormalSize, "Ctrl 0", "normal size", windowed, {{GLFW_KEY_0, true}, {GLFW_KEY_KP_0, true}}},
-        {KeyAction::NormalSize, "Ctrl 0", "the presenter size for this screen", presenting,
+        {KeyAction::NormalSize, "Ctrl 0", tr_later("normal size"), windowed, {{GLFW_KEY_0, true}, {GLFW_KEY_KP_0, true}}},
+        {KeyAction::NormalSize, "Ctrl 0", tr_later("the presenter size for this screen"), presenting,
          {{GLFW_KEY_0, true}, {GLFW_KEY_KP_0, true}}},
-        {KeyAction::PictureWindow, "Ctrl+P", "picture of the window (PNG, for slides)", kKeysEverywhere, {{GLFW_KEY_P, true}}},
-        {KeyAction::PicturePanel, "Ctrl+Shift+P", "picture of the panel under the mouse (or the last focused)", kKeysEverywhere,
+        {KeyAction::PictureWindow, "Ctrl+P", tr_later("picture of the window (PNG, for slides)"), kKeysEverywhere, {{GLFW_KEY_P, true}}},
+        {KeyAction::PicturePanel, "Ctrl+Shift+P", tr_later("picture of the panel under the mouse (or the last focused)"), kKeysEverywhere,
          {{GLFW_KEY_P, true, true}}},
-        {KeyAction::SaveRun, "Ctrl+S", "save the run (File > Save run)", kKeysEverywhere, {{GLFW_KEY_S, true}}},
-        {KeyAction::OpenRun, "Ctrl+O", "open a saved run (File > Open run)", kKeysEverywhere, {{GLFW_KEY_O, true}}},
-        {KeyAction::ReplayBack, "Shift+Left", "paused: replay, one kept picture back (Home / End: first / newest, Escape: live)",
+        {KeyAction::SaveRun, "Ctrl+S", tr_later("save the run (File > Save run)"), kKeysEverywhere, {{GLFW_KEY_S, true}}},
+        {KeyAction::OpenRun, "Ctrl+O", tr_later("open a saved run (File > Open run)"), kKeysEverywhere, {{GLFW_KEY_O, true}}},
+        {KeyAction::ReplayBack, "Shift+Left", tr_later("paused: replay, one kept picture back (Home / End: first / newest, Escape: live)"),
          kKeysEverywhere, {{GLFW_KEY_LEFT, false, true}}},
-        {KeyAction::ReplayOn, "Shift+Right", "replaying: one kept picture on", kKeysEverywhere, {{GLFW_KEY_RIGHT, false, true}}},
-        {KeyAction::Quit, "Ctrl+Q", "quit", kKeysEverywhere, {{GLFW_KEY_Q, true}}},
+        {KeyAction::ReplayOn, "Shift+Right", tr_later("replaying: one kept picture on"), kKeysEverywhere, {{GLFW_KEY_RIGHT, false, true}}},
+        {KeyAction::Language, "F2", tr_later("language: English / 中文"), kKeysEverywhere, {{GLFW_KEY_F2}}},
+        {KeyAction::Quit, "Ctrl+Q", tr_later("quit"), kKeysEverywhere, {{GLFW_KEY_Q, true}}},
     };
     return rows;
 }
@@ -144,7 +147,7 @@ void Presenter::DrawHint(UiContext& ui) const {
     const Palette& pal = palette();
     ImFont* font = ui.fonts->small;
     const float fs = font->FontSize;
-    const char* hint = "?  keys      F5  exit";
+    const char* hint = tr("?  keys      F5  exit");
     const ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, hint);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const ImVec2 p(vp->Pos.x + vp->Size.x - ts.x - fs * 0.8f, vp->Pos.y + fs * 0.35f);
@@ -156,13 +159,13 @@ void DrawKeyHelp(unsigned context, bool overlay, bool* open, UiContext& ui) {
     const std::vector<const KeyRow*> rows = key_help_rows(context);
     if (!overlay) {
         ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-        if (ImGui::Begin("Keyboard", open, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
+        if (ImGui::Begin(tr_title("Keyboard", "keys_help").c_str(), open, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
             if (ImGui::BeginTable("keys", 2)) {
                 for (const KeyRow* r : rows) {
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(r->keys);
                     ImGui::TableNextColumn();
-                    ImGui::TextDisabled("%s", r->what);
+                    ImGui::TextDisabled("%s", tr(r->what));
                 }
                 ImGui::EndTable();
             }
@@ -178,12 +181,12 @@ void DrawKeyHelp(unsigned context, bool overlay, bool* open, UiContext& ui) {
     ImFont* kf = ui.fonts->heading;
     ImFont* bf = ui.fonts->body;
     ImFont* tf = ui.fonts->title;
-    const char* title = "Keys";
-    const char* footer = "? or F1 closes this list";
+    const char* title = tr("Keys");
+    const char* footer = tr("? or F1 closes this list");
     float keys_w = 0, what_w = 0;
     for (const KeyRow* r : rows) {
         keys_w = std::max(keys_w, kf->CalcTextSizeA(kf->FontSize, FLT_MAX, 0, r->keys).x);
-        what_w = std::max(what_w, bf->CalcTextSizeA(bf->FontSize, FLT_MAX, 0, r->what).x);
+        what_w = std::max(what_w, bf->CalcTextSizeA(bf->FontSize, FLT_MAX, 0, tr(r->what)).x);
     }
     const float pad = bf->FontSize * 1.2f, gap = bf->FontSize * 1.5f;
     const float row_h = std::max(kf->FontSize, bf->FontSize) * 1.35f;
@@ -200,7 +203,7 @@ void DrawKeyHelp(unsigned context, bool overlay, bool* open, UiContext& ui) {
     for (const KeyRow* r : rows) {
         dl->AddText(kf, kf->FontSize, ImVec2(p0.x + pad, y + (row_h - kf->FontSize) * 0.5f), pal.accent, r->keys);
         dl->AddText(bf, bf->FontSize, ImVec2(p0.x + pad + keys_w + gap, y + (row_h - bf->FontSize) * 0.5f), pal.text,
-                    r->what);
+                    tr(r->what));
         y += row_h;
     }
     dl->AddText(bf, bf->FontSize, ImVec2(p0.x + pad, y + bf->FontSize * 0.5f), pal.text_dim, footer);

@@ -15,7 +15,7 @@ namespace noam::viz {
 enum class KeyAction {
     None, NextStep, PrevStep, FirstStep, LastStep, PlayPause, StepOnce, Reset, ToggleList,
     TogglePresenter, Back, KeyHelp, CycleTheme, Larger, Smaller, NormalSize, PictureWindow, PicturePanel,
-    SaveRun, OpenRun, ReplayBack, ReplayOn, Quit,
+    SaveRun, OpenRun, ReplayBack, ReplayOn, Language, Quit,
 };
 
 // Where a key is live: exactly one of these describes the window at a time (key_context).

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "i18n.h"
+
 namespace noam::viz {
 
 ImU32 run_color(size_t i) {
@@ -80,7 +82,7 @@ bool BeginRunsPanel(const char* title, const RunSet& runs, const UiContext& ui, 
         return false;
     }
     if (runs.size() == 0 || !runs.view(0).valid()) {
-        ImGui::TextDisabled("No run.");
+        ImGui::TextDisabled("%s", tr("No run."));
         ImGui::End();
         return false;
     }

@@ -21,6 +21,7 @@ expect2 "noamlab gui: unknown flag '--bogus' (see noamlab gui --help)" --bogus
 expect2 "bad value 'ten' for --frames" --frames ten
 expect2 "--screenshot needs a value" --screenshot
 expect2 "bad value '12' for --size" --size 12
+expect2 "bad value 'fr' for --lang (expected en or zh)" --lang fr
 expect2 "noamlab gui:" "$tmp/missing.json"
 echo '{"model": {"d_model": "wide"}}' >"$tmp/bad.json"
 expect2 "noamlab gui:" "$tmp/bad.json"

@@ -28,6 +28,8 @@ TEST(Lessons, EveryShippedLessonValidates) {
             Lesson l = load_lesson(e.path().string());
             EXPECT_FALSE(l.steps.empty());
         }) << e.path();
+        for (const std::string& t : translation_files(e.path().string()))  // lessons/zh/... match their lessons
+            EXPECT_NO_THROW(load_translation_file(t)) << t;
         count++;
     }
     EXPECT_GE(count, 5);
@@ -219,5 +221,104 @@ TEST(Lessons, MoePanelsParseWithTheirLayer) {
         FAIL() << "an unknown panel kind should be refused";
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("expert_load"), std::string::npos) << "the message lists the kinds: " << e.what();
+    }
+}
+
+// ---- Translations: a sidecar lessons/<lang>/<file> puts its text over the English lesson, aligned by index.
+
+TEST(LessonTranslation, AnAlignedSidecarReplacesTheTextAndNothingElse) {
+    const std::string file = std::string(NOAM_TEST_DATA) + "/lessons/language_test.json";
+    const Lesson en = load_lesson(file);
+    const Lesson zh = load_lesson(file, "zh");
+    EXPECT_EQ(zh.translation_note, "");
+    EXPECT_EQ(zh.language, "zh");
+    EXPECT_EQ(zh.title, "复制一个序列");
+    ASSERT_EQ(zh.steps.size(), en.steps.size());
+    EXPECT_EQ(zh.steps[0].title, "注意力负责复制");
+    ASSERT_EQ(zh.steps[0].paragraphs.size(), 2u);  // "\n\n" splits paragraphs as in English files
+    EXPECT_EQ(zh.steps[0].paragraphs[0], "一个小模型学习复制它的输入。");
+    EXPECT_EQ(zh.steps[1].paragraphs.size(), 2u);  // or a list of paragraphs
+    EXPECT_EQ(zh.steps[0].watch_for[0].text, "损失降到 3 以下");
+    EXPECT_EQ(zh.steps[0].knobs[0].label, "学习率");
+    EXPECT_EQ(zh.steps[0].known_good[0].text, "一个可行的学习率");
+    // the numbers, settings and conditions are the English file's
+    EXPECT_EQ(run_config_to_json(zh.run), run_config_to_json(en.run));
+    EXPECT_EQ(zh.steps[0].watch_for[0].when.describe(), en.steps[0].watch_for[0].when.describe());
+    EXPECT_EQ(zh.steps[0].knobs[0].setting, "optim.lr");
+    EXPECT_EQ(zh.steps[0].known_good[0].settings, en.steps[0].known_good[0].settings);
+    EXPECT_EQ(zh.steps[0].train.steps, en.steps[0].train.steps);
+    EXPECT_EQ(zh.paper.title, en.paper.title) << "the paper's title stays as published";
+    // English asked for, or no language: the file as it is
+    EXPECT_EQ(load_lesson(file, "en").title, en.title);
+    EXPECT_EQ(load_lesson(file, "").title, en.title);
+}
+
+TEST(LessonTranslation, RunLabelsAreRenamedEverywhereTheyAreNamed) {
+    const std::string file = std::string(NOAM_TEST_DATA) + "/lessons/compare_runs.json";
+    const Lesson en = load_lesson(file);
+    const Lesson zh = load_lesson(file, "zh");
+    ASSERT_EQ(zh.translation_note, "");
+    ASSERT_EQ(zh.steps[0].runs.size(), 2u);
+    EXPECT_EQ(zh.steps[0].runs[0].label, "Adam 优化器");
+    EXPECT_EQ(zh.steps[0].runs[1].label, "SGD 优化器");
+    EXPECT_EQ(zh.steps[0].runs[1].set, en.steps[0].runs[1].set);
+    EXPECT_EQ(zh.steps[1].runs[1].label, "SGD 优化器") << "a step that inherits the runs inherits their names";
+    EXPECT_TRUE(zh.steps[2].runs.empty());
+    // the conditions name the runs by their new labels (the renaming is consistent, so they still find them)
+    EXPECT_EQ(zh.steps[0].watch_for[0].when.versus, "SGD 优化器");
+    EXPECT_EQ(zh.steps[0].watch_for[0].when.run, "Adam 优化器");
+    EXPECT_EQ(zh.steps[0].watch_for[1].when.run, "SGD 优化器");
+    EXPECT_EQ(zh.steps[0].watch_for[1].when.versus, "Adam 优化器");
+}
+
+TEST(LessonTranslation, AMissingSidecarFallsBackToEnglishAndSaysSo) {
+    const fs::path dir = fs::temp_directory_path() / ("noam_tr_" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    const std::string file = (dir / "language_test.json").string();
+    fs::copy_file(std::string(NOAM_TEST_DATA) + "/lessons/language_test.json", file, fs::copy_options::overwrite_existing);
+    const Lesson l = load_lesson(file, "zh");
+    EXPECT_EQ(l.title, "Copying a sequence");
+    EXPECT_EQ(l.language, "en");
+    EXPECT_NE(l.translation_note.find("not yet translated"), std::string::npos) << l.translation_note;
+    EXPECT_TRUE(translation_files(file).empty());
+    fs::remove_all(dir);
+}
+
+TEST(LessonTranslation, TheSidecarsOfALessonAreFound) {
+    const std::string file = std::string(NOAM_TEST_DATA) + "/lessons/language_test.json";
+    const std::vector<std::string> t = translation_files(file);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(fs::path(t[0]).filename(), "language_test.json");
+    EXPECT_EQ(fs::path(t[0]).parent_path().filename(), "zh");
+    EXPECT_EQ(load_translation_file(t[0]).title, "复制一个序列");
+    EXPECT_TRUE(is_translation(read_json_file(t[0])));
+    EXPECT_FALSE(is_translation(read_json_file(file)));
+}
+
+// Each broken sidecar: `noamlab check` (load_translation_file) names the file, the JSON path and the problem in one
+// line; the window's loader (load_lesson(path, "zh")) falls back to English with that line as its note.
+TEST(LessonTranslation, EachBrokenSidecarGivesItsMessage) {
+    const std::string dir = std::string(NOAM_TEST_DATA) + "/broken_translations/";
+    const nlohmann::json expected = read_json_file(std::string(NOAM_TEST_DATA) + "/broken_translations_expected.json");
+    ASSERT_GE(expected.size(), 10u);
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        const std::string english = dir + it.key() + ".json", side = dir + "zh/" + it.key() + ".json";
+        const std::string want = it.value().get<std::string>();
+        try {
+            load_translation_file(side);
+            ADD_FAILURE() << side << " was accepted";
+        } catch (const ConfigError& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find(side), std::string::npos) << "the message must name the file: " << msg;
+            EXPECT_NE(msg.find(want), std::string::npos) << it.key() << ": expected \"" << want << "\" in: " << msg;
+            EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << side << ": not a ConfigError: " << e.what();
+        }
+        Lesson l;
+        ASSERT_NO_THROW(l = load_lesson(english, "zh")) << it.key();
+        EXPECT_EQ(l.title, "Copying a sequence") << it.key() << ": the English text stays";
+        EXPECT_EQ(l.steps[0].title, "Attention copies") << it.key() << ": all or nothing";
+        EXPECT_NE(l.translation_note.find(want), std::string::npos) << it.key() << ": " << l.translation_note;
     }
 }

@@ -50,6 +50,8 @@ TEST(GuiArgs, BadValues) {
                                                            {"--size", "10x10"},
                                                            {"--seed", "-1"},
                                                            {"--frame-log", ""},
+                                                           {"--lang", "fr"},
+                                                           {"--lang"},
                                                            {"a.json", "b.json"}}) {
         GuiOptions o;
         err.clear();
@@ -57,6 +59,17 @@ TEST(GuiArgs, BadValues) {
         EXPECT_EQ(err.find('\n'), std::string::npos);
         EXPECT_EQ(err.rfind("noamlab gui: ", 0), 0u) << err;
     }
+}
+
+TEST(GuiArgs, Language) {
+    GuiOptions o;
+    std::string err;
+    EXPECT_EQ(o.lang, "") << "no flag: the language chosen last time, else English";
+    ASSERT_TRUE(parse_gui_args({"--lang", "zh"}, o, err)) << err;
+    EXPECT_EQ(o.lang, "zh");
+    GuiOptions bad;
+    EXPECT_FALSE(parse_gui_args({"--lang", "chinese"}, bad, err));
+    EXPECT_EQ(err, "noamlab gui: bad value 'chinese' for --lang (expected en or zh)");
 }
 
 TEST(GuiArgs, InteractiveWindowTrainsAtOnceHeadlessWaits) {

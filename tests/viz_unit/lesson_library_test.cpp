@@ -114,3 +114,28 @@ TEST(LessonLibrary, AFileFromElsewhereIsListedAndProgressIsKept) {
     lib.refresh();
     EXPECT_EQ(lib.seen_count((d.path / "a.json").string()), 2) << "progress outlives a refresh";
 }
+
+// lessons/zh/ holds translations: never listed as lessons; the library loads its lessons in the language asked for
+TEST(LessonLibrary, TranslationsAreNotListedAndTheLanguageReloadsTheLessons) {
+    TempDir d;
+    write(d.path / "a.json", lesson_json("a", "Paper One", 2017, "Copying"));
+    write(d.path / "b.json", lesson_json("b", "Paper One", 2017, "Sorting"));
+    fs::create_directories(d.path / "zh");
+    write(d.path / "zh" / "a.json", R"({"language": "zh", "translates": "a.json", "title": "复制",
+        "steps": [{"title": "一", "text": "文"}, {"title": "二", "text": "文"}]})");
+    LessonLibrary lib(d.path.string());
+    lib.refresh();
+    ASSERT_EQ(lib.entries().size(), 2u) << "zh/a.json is a translation, not a lesson";
+    EXPECT_EQ(lib.entries()[0].lesson->title, "Copying");
+    lib.set_language("zh");
+    EXPECT_EQ(lib.language(), "zh");
+    EXPECT_EQ(lib.entries()[0].lesson->title, "复制");
+    EXPECT_EQ(lib.entries()[0].lesson->steps[1].title, "二");
+    EXPECT_EQ(lib.entries()[1].lesson->title, "Sorting") << "not yet translated: English";
+    EXPECT_NE(lib.entries()[1].lesson->translation_note.find("not yet translated"), std::string::npos);
+    write(d.path / "c.json", lesson_json("c", "Paper Two", 2020, "New"));
+    lib.refresh();
+    ASSERT_EQ(lib.entries().size(), 3u);
+    lib.set_language("en");
+    EXPECT_EQ(lib.entries()[0].lesson->title, "Copying");
+}

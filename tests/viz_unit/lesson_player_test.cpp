@@ -384,3 +384,55 @@ TEST(LessonPlayer, SideBySideRunsTrainTogetherAndCompare) {
     p.update(run);
     EXPECT_EQ(set.size(), 1u);
 }
+
+// A language switch: the same lesson in other words. The step, the run (and its companions), their steps and
+// the ticks stay; the runs take their translated labels, and the conditions that name them still find them.
+TEST(LessonPlayer, RetranslateKeepsTheStepTheRunsAndTheTicks) {
+    json fast = {{"optim.lr", 0.01}};
+    json two_runs = json::array({{{"label", "slow"}}, {{"label", "fast"}, {"set", fast}}});
+    json faster = {{"text", "the faster rate is ahead"},
+                   {"when", {{"metric", "loss"}, {"run", "fast"}, {"versus", "slow"}, {"op", "<"}, {"value", 0}}},
+                   {"at_end", true}};
+    json steps = json::array({step("compare", {{"runs", two_runs}, {"train", {{"for_steps", 20}}},
+                                               {"watch_for", json::array({faster})}}),
+                              step("same runs", {{"train", {{"for_steps", 5}}}})});
+    auto en = make_lesson(steps);
+    Lesson zh_lesson = *en;
+    apply_translation(zh_lesson, json::parse(R"({"language": "zh", "translates": "test.json", "title": "测试课程",
+        "steps": [{"title": "比较", "text": "一些话。", "runs": ["慢", "快"], "watch_for": ["较快的学习率领先"]},
+                  {"title": "同样的运行", "text": "一些话。"}]})"), "zh/test.json", "zh");
+    auto zh = std::make_shared<const Lesson>(zh_lesson);
+
+    RunView run;
+    RunSet set;
+    set.primary = &run;
+    LessonPlayer p;
+    p.attach(&set);
+    p.open(en, run);
+    auto frame_all = [&] { set.refresh_companions(); };
+    ASSERT_TRUE(play_until(p, run, [&] { frame_all(); return p.phase() == StepPhase::Done; })) << "step " << run.step();
+    frames_for(p, run, 100);
+    ASSERT_TRUE(p.observations()[0].met);
+    const uint64_t run_id = run.run_id, entry = p.entry_version();
+
+    p.retranslate(zh, run);
+    EXPECT_EQ(p.lesson().title, "测试课程");
+    EXPECT_EQ(p.step().title, "比较");
+    EXPECT_EQ(p.index(), 0);
+    EXPECT_EQ(run.run_id, run_id) << "the same run goes on";
+    EXPECT_EQ(p.entry_version(), entry) << "not a new entry into the step";
+    EXPECT_EQ(run.step(), 20);
+    EXPECT_EQ(p.phase(), StepPhase::Done);
+    EXPECT_TRUE(p.observations()[0].met) << "the tick stays";
+    ASSERT_EQ(set.size(), 2u);
+    EXPECT_EQ(set.label(0), "慢");
+    EXPECT_EQ(set.label(1), "快");
+
+    // the next step trains the same runs under their new names, and going back does not restart them
+    p.next(run);
+    EXPECT_EQ(set.size(), 2u);
+    ASSERT_TRUE(play_until(p, run, [&] { frame_all(); return p.phase() == StepPhase::Done; }));
+    p.go_to(0, run);
+    EXPECT_EQ(run.run_id, run_id) << "going back to the same runs under the same names restarts nothing";
+    EXPECT_EQ(set.label(1), "快");
+}
