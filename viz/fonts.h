@@ -52,16 +52,19 @@ private:
     double last_build_ms_ = 0;
 };
 
-// Decodes UTF-8 (invalid bytes become U+FFFD) and calls f(code_point) for each character.
+// Decodes UTF-8 (invalid bytes become U+FFFD, one byte each) and calls f(code_point, begin, end) for each
+// character, with its byte range [begin, end) in s.
 template <class F>
-void for_each_code_point(const std::string& s, F f) {
-    const unsigned char* p = (const unsigned char*)s.data();
+void for_each_code_point_at(const std::string& s, F f) {
+    const unsigned char* const start = (const unsigned char*)s.data();
+    const unsigned char* p = start;
     const unsigned char* end = p + s.size();
     while (p < end) {
+        const size_t at = (size_t)(p - start);
         unsigned c = *p;
         int n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
         if (n < 0 || end - p <= n) {  // not a lead byte, or the sequence is cut short
-            f(0xFFFDu);
+            f(0xFFFDu, at, at + 1);
             p++;
             continue;
         }
@@ -72,13 +75,19 @@ void for_each_code_point(const std::string& s, F f) {
             cp = (cp << 6) | (p[k] & 0x3F);
         }
         if (!ok) {
-            f(0xFFFDu);
+            f(0xFFFDu, at, at + 1);
             p++;
             continue;
         }
-        f(cp);
+        f(cp, at, at + n + 1);
         p += n + 1;
     }
+}
+
+// Decodes UTF-8 (invalid bytes become U+FFFD) and calls f(code_point) for each character.
+template <class F>
+void for_each_code_point(const std::string& s, F f) {
+    for_each_code_point_at(s, [&](unsigned cp, size_t, size_t) { f(cp); });
 }
 
 }  // namespace noam::viz

@@ -15,6 +15,7 @@
 
 #include "format.h"
 #include "i18n.h"
+#include "text_wrap.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -124,11 +125,9 @@ void LessonStepPanel::draw_watch_for(const LessonPlayer& player, UiContext& ui) 
         ImGui::SetCursorScreenPos(ImVec2(p.x + box + st.ItemInnerSpacing.x * 2, p.y));
         ImGui::BeginGroup();
         ImGui::PushFont(body);
-        ImGui::PushTextWrapPos(0.0f);
         if (failed) ImGui::PushStyleColor(ImGuiCol_Text, col4(pal.text_dim));
-        ImGui::TextUnformatted(o.text.c_str());
+        TextWrappedMixed(o.text);
         if (failed) ImGui::PopStyleColor();
-        ImGui::PopTextWrapPos();
         ImGui::PopFont();
         // the condition and where it stands, small
         char line[240];
@@ -287,9 +286,7 @@ void LessonStepPanel::draw_knobs(LessonPlayer& player, RunView& run, UiContext& 
             if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", what.c_str());
             ImGui::SameLine();
             ImGui::BeginGroup();
-            ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextUnformatted(kg.text.c_str());
-            ImGui::PopTextWrapPos();
+            TextWrappedMixed(kg.text);
             ImGui::TextDisabled("%s", what.c_str());
             ImGui::EndGroup();
             ImGui::PopID();
@@ -407,9 +404,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
     }
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(lesson.title.c_str());
-    ImGui::PopTextWrapPos();
+    TextWrappedMixed(lesson.title);
     if (!lesson.translation_note.empty()) {
         // asked for in another language, shown in English: say so, small and dim (the sidecar's error in full
         // is for `noamlab check`; the tooltip has it)
@@ -437,9 +432,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
         const float y0 = ImGui::GetCursorPosY();
         ImGui::PushFont(ui.fonts->title);
         ImGui::PushStyleColor(ImGuiCol_Text, pal.title);
-        ImGui::PushTextWrapPos(x0 + w - cw - st.ItemSpacing.x * 3);
-        ImGui::TextUnformatted(step.title.c_str());
-        ImGui::PopTextWrapPos();
+        TextWrappedMixed(step.title, x0 + w - cw - st.ItemSpacing.x * 3 - ImGui::GetCursorPosX());
         ImGui::PopStyleColor();
         const float title_fs = ImGui::GetFontSize();
         ImGui::PopFont();
@@ -499,9 +492,7 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
                 ImGui::SetCursorScreenPos(ImVec2(a.x, a.y + ts.y + pad * 2));
                 ImGui::Dummy(ImVec2(w, 0));
             } else {
-                ImGui::PushTextWrapPos(0.0f);
-                ImGui::TextUnformatted(p.c_str());
-                ImGui::PopTextWrapPos();
+                TextWrappedMixed(p);
             }
         }
         const ImVec2 n1 = ImGui::GetCursorScreenPos();
@@ -521,9 +512,9 @@ LessonStepPanel::Actions LessonStepPanel::Draw(LessonPlayer& player, RunView& ru
     // ---- bottom bar: what the step's training does, the buttons, the keys
     ImGui::Separator();
     const std::string status = player.status(run);
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(col4(player.phase() == StepPhase::Training ? pal.ok : pal.text_dim), "%s", status.c_str());
-    ImGui::PopTextWrapPos();
+    ImGui::PushStyleColor(ImGuiCol_Text, col4(player.phase() == StepPhase::Training ? pal.ok : pal.text_dim));
+    TextWrappedMixed(status);
+    ImGui::PopStyleColor();
     const float prog = player.progress(run);
     const float w = ImGui::GetContentRegionAvail().x;
     {
