@@ -15,26 +15,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- state"; cat "$tmp/state.json" 2>/dev/null; echo "--- window output"; cat "$tmp/out" "$tmp/err"; exit 1; }
 cp "$SRC/lessons/aiayn-3-multi-head.json" "$tmp/lesson.json"
 
-# the state file, queried: state 'python expression over l (the lesson state)'
-state() {
-    python3 - "$tmp/state.json" "$1" <<'PY'
-import json, sys
-try:
-    l = json.load(open(sys.argv[1]))["lesson"] or {}
-except Exception:
-    sys.exit(1)
-sys.exit(0 if eval(sys.argv[2], {"l": l}) else 1)
-PY
-}
-wait_for() {  # wait_for SECONDS 'expression' what
-    local end=$((SECONDS + $1))
-    while [ $SECONDS -lt $end ]; do
-        state "$2" && return 0
-        kill -0 "$pid" 2>/dev/null || fail "the window exited before: $3"
-        sleep 0.2
-    done
-    fail "timed out waiting for: $3"
-}
+source "$SRC/tests/gui/live_state.bash"
 
 XDG_CONFIG_HOME="$tmp/config" xvfb-run -a -s '-screen 0 1280x800x24' "$BIN" gui "$tmp/lesson.json" --frames 700 \
     --state-out "$tmp/state.json" --screenshot "$tmp/shot.png" --layout-out "$tmp/layout.json" >"$tmp/out" 2>"$tmp/err" &

@@ -16,25 +16,7 @@ mkdir -p "$tmp/zh"
 cp "$SRC/tests/data/lessons/language_test.json" "$tmp/lesson.json"
 sed 's/"translates": "language_test.json"/"translates": "lesson.json"/' "$SRC/tests/data/lessons/zh/language_test.json" >"$tmp/zh/lesson.json"
 
-state() {
-    python3 - "$tmp/state.json" "$1" <<'PY'
-import json, sys
-try:
-    l = json.load(open(sys.argv[1]))["lesson"] or {}
-except Exception:
-    sys.exit(1)
-sys.exit(0 if eval(sys.argv[2], {"l": l}) else 1)
-PY
-}
-wait_for() {  # wait_for SECONDS 'expression' what
-    local end=$((SECONDS + $1))
-    while [ $SECONDS -lt $end ]; do
-        state "$2" && return 0
-        kill -0 "$pid" 2>/dev/null || fail "the window exited before: $3"
-        sleep 0.2
-    done
-    fail "timed out waiting for: $3"
-}
+source "$SRC/tests/gui/live_state.bash"
 edit() {  # edit 'python statement over j (the sidecar)'
     python3 - "$tmp/zh/lesson.json" "$1" <<'PY'
 import json, sys
