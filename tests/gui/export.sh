@@ -17,6 +17,9 @@ STEPS=40
 gui free "$SRC/configs/default.json" --paused --frames 8 --train-steps $STEPS --export-dir "$tmp/ex" \
     --export-panel loss --export-panel attention --export-window --keys "Ctrl+P,Ctrl+Shift+P" --state-out "$tmp/state.json"
 ls "$tmp/ex" >"$tmp/files"
+# an MoE lesson step (Switch, 8 experts): the expert-load panel's expert assignments of the watched tokens
+gui moe "$SRC/lessons/moe-2-capacity.json" --lesson-step 1 --frames 8 --train-steps 20 --export-dir "$tmp/moe" \
+    --export-panel expert_load
 # an export that cannot be written says so in one line and fails the headless run (exit 1); an unknown panel
 # name is refused before any window opens (exit 2)
 touch "$tmp/a-file"
@@ -92,5 +95,19 @@ for m in a["maps"]:
     if len(m["probs"]) != T or any(len(row) != T for row in m["probs"]): fail("attention JSON: a map is not T x T")
     for row in m["probs"]:
         if abs(sum(row) - 1) > 1e-4: fail(f"attention row sums to {sum(row)}")
-print(f"PASS ({len(files)} files)")
+# expert assignments: every watched token of every MoE layer has its Switch route (one), an expert of the 8,
+# a gate in (0, 1], and is processed or dropped, never both
+moe = [f for f in os.listdir(os.path.join(tmp, "moe")) if f.endswith("-experts.json")]
+if len(moe) != 1: fail(f"expert assignments: {moe}")
+e = json.load(open(os.path.join(tmp, "moe", moe[0])))
+if not e["layers"] or not e["tokens"]: fail("expert assignments: no layers or no tokens")
+for lj in e["layers"]:
+    if lj["experts"] != 8 or lj["routes_per_token"] != 1: fail(f"expert assignments: layer {lj['layer']}: {lj['experts']} experts, k {lj['routes_per_token']}")
+    if len(lj["tokens"]) != len(e["tokens"]): fail("expert assignments: not one entry per watched token")
+    for t in lj["tokens"]:
+        if len(t["routes"]) != 1: fail(f"expert assignments: token {t['token']!r} has {len(t['routes'])} routes (Switch: 1)")
+        r = t["routes"][0]
+        if not 0 <= r["expert"] < 8 or not 0 < r["gate"] <= 1 or r["processed"] == r["dropped"]:
+            fail(f"expert assignments: a bad route {r}")
+print(f"PASS ({len(files)} files, {len(e['layers'])} MoE layers x {len(e['tokens'])} tokens)")
 PY
