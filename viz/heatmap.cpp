@@ -139,7 +139,7 @@ void DrawColorLegend(ImDrawList* dl, Rect r, ColorScale scale, float lo, float h
     const float name_fs = ImGui::GetFontSize() * 0.8f;
     dl->AddText(name_font, name_fs, ImVec2(r.x, r.y), pal.text_dim, colormap_name(scale));
     if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom())))
-        ImGui::SetTooltip("%s", colormap_description(scale));
+        ImGui::SetTooltip("%s", tr(colormap_description(scale)));
     const float name_h = name_fs * 1.3f;
     r.y += name_h;
     r.h = std::max(8.0f, r.h - name_h);
