@@ -367,7 +367,7 @@ void handle_keys(App& app) {
             }
             case KeyAction::PictureWindow: app.exporter.request("", ExportWhat::picture); break;
             case KeyAction::PicturePanel:
-                if (!app.exporter.request_panel_under_mouse()) note(app, "no panel under the mouse");
+                if (!app.exporter.request_panel_under_mouse()) note(app, tr("no panel under the mouse"));
                 break;
             case KeyAction::SaveRun: save_runs(app); break;
             case KeyAction::OpenRun: app.run_files.request_open(); break;

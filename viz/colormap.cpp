@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "i18n.h"
 #include "viridis_table.h"
 
 namespace noam::viz {
@@ -92,8 +93,8 @@ const char* colormap_name(ColorScale scale) { return scale == ColorScale::Diverg
 
 const char* colormap_description(ColorScale scale) {
     return scale == ColorScale::Diverging
-               ? "diverging blue - grey - red (ColorBrewer RdBu): blue negative, red positive; colour-blind safe"
-               : "viridis: dark purple (low) - teal - yellow (high); colour-blind safe, brightness rises with the value";
+               ? tr_later("diverging blue - grey - red (ColorBrewer RdBu): blue negative, red positive; colour-blind safe")
+               : tr_later("viridis: dark purple (low) - teal - yellow (high); colour-blind safe, brightness rises with the value");
 }
 
 uint32_t pack_rgba(Rgb c, float alpha) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include <imgui_internal.h>
 
 #include "atomic_file.h"
+#include "i18n.h"
 #include "run_set.h"
 #include "ui_context.h"
 
@@ -183,12 +185,12 @@ bool Exporter::request_panel_under_mouse() {
 }
 
 static void export_menu_items(Exporter& ex, const std::string& kind) {
-    if (ImGui::MenuItem("Picture of this panel (PNG)", "Ctrl+Shift+P")) ex.request(kind, ExportWhat::picture);
-    if (ImGui::MenuItem("History behind the plots (CSV)")) ex.request(kind, ExportWhat::history_csv);
-    if (ImGui::MenuItem("History behind the plots (JSON)")) ex.request(kind, ExportWhat::history_json);
-    if (panel_shows_attention(kind) && ImGui::MenuItem("Attention maps of the watched example (JSON)"))
+    if (ImGui::MenuItem(tr("Picture of this panel (PNG)"), "Ctrl+Shift+P")) ex.request(kind, ExportWhat::picture);
+    if (ImGui::MenuItem(tr("History behind the plots (CSV)"))) ex.request(kind, ExportWhat::history_csv);
+    if (ImGui::MenuItem(tr("History behind the plots (JSON)"))) ex.request(kind, ExportWhat::history_json);
+    if (panel_shows_attention(kind) && ImGui::MenuItem(tr("Attention maps of the watched example (JSON)")))
         ex.request(kind, ExportWhat::attention_json);
-    if (panel_shows_experts(kind) && ImGui::MenuItem("Expert assignments of the watched tokens (JSON)"))
+    if (panel_shows_experts(kind) && ImGui::MenuItem(tr("Expert assignments of the watched tokens (JSON)")))
         ex.request(kind, ExportWhat::expert_json);
 }
 
@@ -222,7 +224,7 @@ void Exporter::panel_controls(const std::vector<std::string>& kinds, RegionRecor
             ImGui::PushClipRect(title.Min, title.Max, false);
             ImGui::SetCursorScreenPos(ImVec2(title.Max.x - size.x - 4 * scale, title.Min.y + (title.GetHeight() - size.y) * 0.5f));
             if (ImGui::SmallButton("PNG##export")) open = true;
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("export this panel: picture, data (right-click too)");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("export this panel: picture, data (right-click too)"));
             ImGui::PopClipRect();
             w->DC.CursorMaxPos = saved_max;  // the button does not grow the panel's content
         }
@@ -236,17 +238,17 @@ void Exporter::panel_controls(const std::vector<std::string>& kinds, RegionRecor
 }
 
 void Exporter::file_menu_items(bool has_attention, bool has_experts) {
-    if (ImGui::MenuItem("Picture of the window (PNG)", "Ctrl+P")) request("", ExportWhat::picture);
-    if (ImGui::MenuItem("Picture of the panel under the mouse", "Ctrl+Shift+P", false, !panels.empty()))
+    if (ImGui::MenuItem(tr("Picture of the window (PNG)"), "Ctrl+P")) request("", ExportWhat::picture);
+    if (ImGui::MenuItem(tr("Picture of the panel under the mouse"), "Ctrl+Shift+P", false, !panels.empty()))
         request_panel_under_mouse();
-    if (ImGui::MenuItem("History (CSV)")) request("", ExportWhat::history_csv);
-    if (ImGui::MenuItem("History (JSON)")) request("", ExportWhat::history_json);
-    if (ImGui::MenuItem("Attention maps of the watched example (JSON)", nullptr, false, has_attention))
+    if (ImGui::MenuItem(tr("History (CSV)"))) request("", ExportWhat::history_csv);
+    if (ImGui::MenuItem(tr("History (JSON)"))) request("", ExportWhat::history_json);
+    if (ImGui::MenuItem(tr("Attention maps of the watched example (JSON)"), nullptr, false, has_attention))
         request("", ExportWhat::attention_json);
-    if (ImGui::MenuItem("Expert assignments of the watched tokens (JSON)", nullptr, false, has_experts))
+    if (ImGui::MenuItem(tr("Expert assignments of the watched tokens (JSON)"), nullptr, false, has_experts))
         request("", ExportWhat::expert_json);
-    if (ImGui::IsItemHovered() && !has_experts) ImGui::SetTooltip("the run has no Mixture-of-Experts layer");
-    ImGui::TextDisabled("to %s/", dir.c_str());
+    if (ImGui::IsItemHovered() && !has_experts) ImGui::SetTooltip("%s", tr("the run has no Mixture-of-Experts layer"));
+    ImGui::TextDisabled(tr("to %s/"), dir.c_str());
 }
 
 std::string Exporter::perform(const ExportContext& ctx, int fb_w, int fb_h) {
@@ -302,14 +304,18 @@ std::string Exporter::perform(const ExportContext& ctx, int fb_w, int fb_h) {
             const std::string path = unused_export_path(dir, base, ext);
             write_file_atomic(path, bytes);
             written.push_back(path);
-            if (saved++ == 0) note = "saved " + path;
+            if (saved++ == 0) note = tr("saved ") + path;
         } catch (const std::exception& e) {
-            if (failure.empty()) failure = std::string("export failed: ") + e.what();
+            if (failure.empty()) failure = std::string(tr("export failed: ")) + e.what();
         }
     }
     requests.clear();
     if (!failure.empty()) return failure;  // what went wrong comes first
-    if (saved > 1) note += " (and " + std::to_string(saved - 1) + " more in " + dir + ")";
+    if (saved > 1) {
+        std::vector<char> more(dir.size() + 64);
+        std::snprintf(more.data(), more.size(), tr(" (and %d more in %s)"), saved - 1, dir.c_str());
+        note += more.data();
+    }
     return note;
 }
 

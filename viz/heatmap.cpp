@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "i18n.h"
 #include "plot_math.h"
 #include "theme.h"
 
@@ -114,14 +115,14 @@ HeatmapResult Heatmap::Draw(const char* id, const float* values, int rows, int c
                 auto label = [](const std::vector<std::string>* ls, int i) -> std::string {
                     return ls && i < (int)ls->size() ? " '" + (*ls)[i] + "'" : "";
                 };
-                ImGui::Text("%s %d%s  →  %s %d%s", opt.row_name, r, label(opt.row_labels, r).c_str(), opt.col_name, c,
+                ImGui::Text("%s %d%s  →  %s %d%s", tr(opt.row_name), r, label(opt.row_labels, r).c_str(), tr(opt.col_name), c,
                             label(opt.col_labels, c).c_str());
                 if (opt.mask_upper && c > r) {
-                    ImGui::TextDisabled("masked: a query never sees later tokens");
+                    ImGui::TextDisabled("%s", tr("masked: a query never sees later tokens"));
                 } else {
                     char buf[64];
                     std::snprintf(buf, sizeof buf, opt.value_format, v);
-                    ImGui::Text("value %s", buf);
+                    ImGui::Text(tr("value %s"), buf);
                 }
                 ImGui::EndTooltip();
             }
@@ -138,7 +139,7 @@ void DrawColorLegend(ImDrawList* dl, Rect r, ColorScale scale, float lo, float h
     const float name_fs = ImGui::GetFontSize() * 0.8f;
     dl->AddText(name_font, name_fs, ImVec2(r.x, r.y), pal.text_dim, colormap_name(scale));
     if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom())))
-        ImGui::SetTooltip("%s", colormap_description(scale));
+        ImGui::SetTooltip("%s", tr(colormap_description(scale)));
     const float name_h = name_fs * 1.3f;
     r.y += name_h;
     r.h = std::max(8.0f, r.h - name_h);

@@ -27,7 +27,7 @@ struct HeatmapOptions {
     bool tooltip = true;
     bool interactive = true;            // hover highlight and clicks
     int selected_row = -1;              // outlined in the accent colour
-    const char* row_name = "row";
+    const char* row_name = "row";       // English (or translated): the tooltip shows tr(row_name)
     const char* col_name = "column";
     const char* value_format = "%.3f";
 };

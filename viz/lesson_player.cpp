@@ -46,7 +46,7 @@ std::string runs_key(const std::vector<RunVariant>& runs) {
 bool LessonPlayer::start_run(const RunConfig& c, RunView& run) {
     if (set_) set_->clear_companions();  // the old companions stop before the new runs start
     if (!run.start(c, false)) {
-        error = "The run could not start: " + run.start_error;
+        error = tr("The run could not start: ") + run.start_error;
         return false;
     }
     runs_key_ = active() ? runs_key(step().runs) : "";
@@ -62,7 +62,7 @@ bool LessonPlayer::start_run(const RunConfig& c, RunView& run) {
             err = e.what();
         }
         if (err.empty()) set_->start_companions(variants.empty() ? "" : variants[0].label, others, err);
-        if (!err.empty()) error = "The runs side by side could not start: " + err;
+        if (!err.empty()) error = tr("The runs side by side could not start: ") + err;
     }
     cfg_ = c;
     cfg_version_++;

@@ -21,7 +21,9 @@ std::string activation_label(FfnKind k) {
         case FfnKind::SwiGLU: gate = "swish"; break;
         default: return to_string(k);
     }
-    return std::string(to_string(k)) + " (gate: " + gate + ")";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, tr("%s (gate: %s)"), to_string(k), gate);
+    return buf;
 }
 
 ActivationsPanel::ActivationsPanel() { kinds = {FfnKind::ReLU, FfnKind::GELU, FfnKind::Swish, FfnKind::SquaredReLU}; }
@@ -67,10 +69,11 @@ void ActivationsPanel::Draw(RunView& run, UiContext& ui) {
     for (size_t s = 0; s < shown.size(); s++) {
         const bool mine = has_run && shown[s] == run_kind;
         const ImU32 col = plot_color((int)s);
-        const std::string& label = mine ? labels[s] + " ← this run" : labels[s];
+        const std::string name = activation_label(shown[s]);  // here, so a language change shows at once
+        const std::string label = mine ? name + " " + tr("← this run") : name;
         if (ui.regions) ui.regions->colors[std::string("activations_") + to_string(shown[s])] = col;
         vs.push_back({label, z.data(), value[s].data(), (size_t)kPoints, col, mine ? 3.5f : 2.0f, false, true, true});
-        gs.push_back({labels[s], z.data(), grad[s].data(), (size_t)kPoints, col, mine ? 3.5f : 2.0f, false, false, true});
+        gs.push_back({name, z.data(), grad[s].data(), (size_t)kPoints, col, mine ? 3.5f : 2.0f, false, false, true});
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float gap = ImGui::GetStyle().ItemSpacing.y;
@@ -88,8 +91,8 @@ void ActivationsPanel::Draw(RunView& run, UiContext& ui) {
     o.y_hi = 4.5;
     const PlotResult r1 = value_plot.Draw("act", vs, ImVec2(avail.x, h_top), o);
     PlotOptions og = o;
-    og.y_label = "act'(z): how much gradient passes back";
-    og.x_label = "z = x·W (the pre-activation)";
+    og.y_label = tr("act'(z): how much gradient passes back");
+    og.x_label = tr("z = x·W (the pre-activation)");
     og.x_tick_labels = true;
     og.legend = false;
     og.min_axis_w = r1.axis_w;

@@ -168,7 +168,7 @@ void AttentionPanel::Draw(RunView& run, UiContext& ui) {
     to.font = ui.fonts->mono;
     to.max_width = strip_w;
     if (q >= 0 && q < T) {
-        ImGui::Text("Query %d '%s' reads:", q, s.token_labels[q].c_str());
+        ImGui::Text(tr("Query %d '%s' reads:"), q, s.token_labels[q].c_str());
         to.highlight = q;
         to.value_name = tr("attention");
         to.gamma = base.gamma;

@@ -17,7 +17,7 @@ namespace noam::viz {
 namespace {
 
 const float kSpeedLimits[] = {0, 200, 50, 20, 5, 1};  // steps per second; 0: no limit
-const char* kSpeedNames[] = {"as fast as possible", "200 steps/s", "50 steps/s", "20 steps/s", "5 steps/s",
+const char* kSpeedNames[] = {tr_later("as fast as possible"), "200 steps/s", "50 steps/s", "20 steps/s", "5 steps/s",
                              "1 step/s"};
 
 // A headline number with a caption under it, in a rounded card.
@@ -168,7 +168,9 @@ void ControlsPanel::Draw(RunView& run, UiContext& ui) {
         run.post(CommandKind::SetStepsPerTick, steps_per_picture);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("training steps between two snapshots of the model"));
     ImGui::SetNextItemWidth(field_w);
-    if (ImGui::Combo((std::string(tr("speed")) + "###speed").c_str(), &speed_index, kSpeedNames, IM_ARRAYSIZE(kSpeedNames)))
+    const char* speed_names[IM_ARRAYSIZE(kSpeedNames)];  // in the interface's language
+    for (int i = 0; i < IM_ARRAYSIZE(kSpeedNames); i++) speed_names[i] = tr(kSpeedNames[i]);
+    if (ImGui::Combo((std::string(tr("speed")) + "###speed").c_str(), &speed_index, speed_names, IM_ARRAYSIZE(kSpeedNames)))
         run.post(CommandKind::SetMaxStepsPerSecond, kSpeedLimits[speed_index]);
     ImGui::SetNextItemWidth(std::max(60.0f, w - label_w - st.ItemInnerSpacing.x - ImGui::CalcTextSize(tr("Reset")).x -
                                                 st.FramePadding.x * 2 - st.ItemSpacing.x));

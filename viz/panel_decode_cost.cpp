@@ -45,7 +45,7 @@ void DecodeCostPanel::build(const ModelConfig& cfg) {
             c.n_kv_heads = kv;
             Variant v;
             char lab[48];
-            std::snprintf(lab, sizeof lab, "%s %d K/V head%s", name, kv, kv == 1 ? "" : "s");
+            std::snprintf(lab, sizeof lab, kv == 1 ? tr("%s %d K/V head") : tr("%s %d K/V heads"), name, kv);
             v.label = lab;
             v.kv_heads = kv;
             Rng rng(1);
@@ -113,7 +113,7 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
         return;
     }
     if (!run.valid() || !run.snap->weights) {
-        ImGui::TextDisabled("Waiting for the run ...");
+        ImGui::TextDisabled("%s", tr("Waiting for the run ..."));
         ImGui::End();
         return;
     }
@@ -125,14 +125,14 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
         build(s.weights->cfg);
     }
     if (!error.empty() || variants.empty()) {
-        ImGui::TextWrapped("No decoding for this model: %s", error.c_str());
+        ImGui::TextWrapped(tr("No decoding for this model: %s"), error.c_str());
         ImGui::End();
         return;
     }
     const ModelConfig& cfg = variants[0].model->cfg;
     if (context <= 0 || context > cfg.seq_len) context = cfg.seq_len;
     ImGui::SetNextItemWidth(200 * ui.scale);
-    ImGui::SliderInt("context length", &context, 1, cfg.seq_len);
+    ImGui::SliderInt((std::string(tr("context length")) + "###context").c_str(), &context, 1, cfg.seq_len);
     if (built_context != context) prepare();
     // one variant per frame: a few tokens (well under a millisecond each for a lesson model)
     // (a larger model's forward can take milliseconds: then time less often, at most a fifth of the wall time)
@@ -143,14 +143,14 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
         next_measure_at = ui.now + 5e-6 * micros_since(t0);
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("d_model %d · %d layers · %d query heads · random weights", cfg.d_model, cfg.n_layers, cfg.n_heads);
+    ImGui::TextDisabled(tr("d_model %d · %d layers · %d query heads · random weights"), cfg.d_model, cfg.n_layers, cfg.n_heads);
 
     // ---- bytes read per token: the cache against the weights
     const float avail_w = ImGui::GetContentRegionAvail().x;
     const float bar_h = ImGui::GetTextLineHeight() + 3 * ui.scale;
-    ImGui::TextUnformatted("Bytes read per new token (KiB)");
+    ImGui::TextUnformatted(tr("Bytes read per new token (KiB)"));
     ImGui::SameLine();
-    ImGui::TextDisabled("blue: K/V cache · grey: weights · batch 1, float32");
+    ImGui::TextDisabled("%s", tr("blue: K/V cache · grey: weights · batch 1, float32"));
     std::vector<std::string> labels;
     std::vector<float> values;
     BarChartOptions bo;
@@ -160,7 +160,7 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
         labels.push_back(v.label + "  K/V");
         values.push_back((float)(v.kv_bytes / 1024));
         bo.colors.push_back(kv_col);
-        labels.push_back(v.label + "  weights");
+        labels.push_back(v.label + "  " + tr("weights"));
         values.push_back((float)(v.weight_bytes / 1024));
         bo.colors.push_back(w_col);
     }
@@ -173,23 +173,23 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- measured time per token
     ImGui::Spacing();
-    ImGui::Text("Microseconds per new token at context %d", context);
+    ImGui::Text(tr("Microseconds per new token at context %d"), context);
     ImGui::SameLine();
-    ImGui::TextDisabled("measured now · green: cached · red: the whole context again");
+    ImGui::TextDisabled("%s", tr("measured now · green: cached · red: the whole context again"));
     labels.clear();
     values.clear();
     BarChartOptions to;
     to.value_format = "%.0f";
     const ImU32 c_col = IM_COL32(0, 158, 115, 255), u_col = IM_COL32(213, 94, 0, 255);
     for (const Variant& v : variants) {
-        labels.push_back(v.label + "  cached");
+        labels.push_back(v.label + "  " + tr("cached"));
         values.push_back((float)median(v.cached_us));
         to.colors.push_back(c_col);
-        labels.push_back(v.label + "  no cache");
+        labels.push_back(v.label + "  " + tr("no cache"));
         values.push_back((float)median(v.uncached_us));
         to.colors.push_back(u_col);
     }
-    if (ui.render) ImGui::TextDisabled("not measured in render (the wall clock differs every time)");
+    if (ui.render) ImGui::TextDisabled("%s", tr("not measured in render (the wall clock differs every time)"));
     else BarChart("time", labels, values, ImVec2(avail_w, bar_h * labels.size()), to);
     if (ui.regions) {
         const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -199,14 +199,12 @@ void DecodeCostPanel::Draw(RunView& run, UiContext& ui) {
     const Variant& mha = variants.front();
     for (const Variant& v : variants) {
         const double c = median(v.cached_us), u = median(v.uncached_us);
-        ImGui::Text("%-18s cache %s of MHA's · FLOPs %s cached, %s without · %.1fx faster with the cache", v.label.c_str(),
+        ImGui::Text(tr("%-18s cache %s of MHA's · FLOPs %s cached, %s without · %.1fx faster with the cache"), v.label.c_str(),
                     v.kv_bytes > 0 ? (std::to_string((int)std::lround(100 * v.kv_bytes / mha.kv_bytes)) + "%").c_str() : "-",
                     format_si(v.flops_cached).c_str(), format_si(v.flops_uncached).c_str(), c > 0 ? u / c : 0.0);
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextWrapped("At this size the weights dominate what a token reads; the K/V share grows with the context and "
-                       "the batch (every sequence has its own cache, the weights are read once for all), which is where "
-                       "multi-query attention pays.");
+    ImGui::TextWrapped("%s", tr("At this size the weights dominate what a token reads; the K/V share grows with the context and the batch (every sequence has its own cache, the weights are read once for all), which is where multi-query attention pays."));
     ImGui::PopStyleColor();
     ImGui::End();
 }

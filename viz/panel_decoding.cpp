@@ -118,35 +118,35 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
         restart(s, run.live->vocab_labels());
     }
     if (!s.weights) {
-        ImGui::TextDisabled("Waiting for the first copy of the weights ...");
+        ImGui::TextDisabled("%s", tr("Waiting for the first copy of the weights ..."));
         ImGui::End();
         return;
     }
     if (!dec) {
-        ImGui::TextWrapped("This model cannot decode with a cache: %s",
-                           !s.weights->cfg.causal ? "it is not causal (every position would change with each new token)."
-                                                  : "its layers are not supported by the decoder.");
+        ImGui::TextWrapped(tr("This model cannot decode with a cache: %s"),
+                           !s.weights->cfg.causal ? tr("it is not causal (every position would change with each new token).")
+                                                  : tr("its layers are not supported by the decoder."));
         ImGui::End();
         return;
     }
 
     // ---- controls
-    if (ImGui::Button("Step")) {
+    if (ImGui::Button((std::string(tr("Step")) + "###step").c_str())) {
         auto_advance = false;
         advance();
     }
     ImGui::SameLine();
-    ImGui::Checkbox("Auto", &auto_advance);
+    ImGui::Checkbox((std::string(tr("Auto")) + "###auto").c_str(), &auto_advance);
     ImGui::SameLine();
-    if (ImGui::Button("Restart")) restart(s, run.live->vocab_labels());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from the prompt with the newest weights");
+    if (ImGui::Button((std::string(tr("Restart")) + "###restart").c_str())) restart(s, run.live->vocab_labels());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Start again from the prompt with the newest weights"));
     ImGui::SameLine();
-    if (ImGui::Checkbox("Sample (T = 0.8)", &sample)) restart(s, run.live->vocab_labels());
+    if (ImGui::Checkbox((std::string(tr("Sample (T = 0.8)")) + "###sample").c_str(), &sample)) restart(s, run.live->vocab_labels());
     const int L = model->cfg.n_layers, H = model->cfg.n_heads, KV = model->cfg.kv_heads(), hd = model->cfg.head_dim();
     if (L > 1) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(120 * ui.scale);
-        if (ImGui::SliderInt("layer", &layer, 0, L - 1)) update_rows();
+        if (ImGui::SliderInt((std::string(tr("layer")) + "###layer").c_str(), &layer, 0, L - 1)) update_rows();
     }
     if (auto_advance) {
         if (dec->length >= dec->max_T) {
@@ -158,8 +158,8 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
         }
     }
     const int n = dec->length;
-    ImGui::TextDisabled("weights of step %s · %s · %d of %d positions in the cache", format_count(weights->step).c_str(),
-                        sample ? "sampled at T = 0.8" : "greedy", n, dec->max_T);
+    ImGui::TextDisabled(tr("weights of step %s · %s · %d of %d positions in the cache"), format_count(weights->step).c_str(),
+                        sample ? tr("sampled at T = 0.8") : tr("greedy"), n, dec->max_T);
 
     // ---- the text so far: the prompt in grey, each written token tinted by the probability the model gave it
     ImFont* mono = ui.fonts->mono;
@@ -177,22 +177,22 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
 
     // ---- the newest token's attention: one row per head over the cached positions
     ImGui::Spacing();
-    ImGui::Text("Attention of the newest token '%s', layer %d", labels[n - 1].c_str(), layer);
+    ImGui::Text(tr("Attention of the newest token '%s', layer %d"), labels[n - 1].c_str(), layer);
     ImGui::SameLine();
-    ImGui::TextDisabled("(one row per query head%s)", KV < H ? "; heads in a group read the same keys" : "");
+    ImGui::TextDisabled(tr("(one row per query head%s)"), KV < H ? tr("; heads in a group read the same keys") : "");
     if ((int)head_names.size() != H) {  // cleared at every restart (the key/value heads may have changed)
         char buf[32];
         for (int h = 0; h < H; h++) {
             if (KV < H) std::snprintf(buf, sizeof buf, "h%d/kv%d", h, h / (H / KV));
-            else std::snprintf(buf, sizeof buf, "head %d", h);
+            else std::snprintf(buf, sizeof buf, tr("head %d"), h);
             head_names.push_back(buf);
         }
     }
     HeatmapOptions ho;
     ho.square = false;
     ho.row_labels = &head_names;
-    ho.row_name = "head";
-    ho.col_name = "position";
+    ho.row_name = tr("head");
+    ho.col_name = tr("position");
     ho.gamma = 0.5f;
     ho.interactive = true;
     const float avail_w = ImGui::GetContentRegionAvail().x;
@@ -203,10 +203,10 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
     // ---- the cache: for every layer, one strip per key/value head; a cell per position (K above V)
     ImGui::Spacing();
     const double bytes_now = 4.0 * 2 * L * (double)n * KV * hd, bytes_full = 4.0 * 2 * L * (double)dec->max_T * KV * hd;
-    ImGui::Text("KV cache: %s of %s", format_bytes((uint64_t)bytes_now).c_str(), format_bytes((uint64_t)bytes_full).c_str());
+    ImGui::Text(tr("KV cache: %s of %s"), format_bytes((uint64_t)bytes_now).c_str(), format_bytes((uint64_t)bytes_full).c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("%d layers x %d K/V head%s x %d positions (%s)", L, KV, KV == 1 ? "" : "s", dec->max_T,
-                        KV == H ? "multi-head: one per query head" : KV == 1 ? "multi-query: one for all heads" : "grouped-query");
+    ImGui::TextDisabled(KV == 1 ? tr("%d layers x %d K/V head x %d positions (%s)") : tr("%d layers x %d K/V heads x %d positions (%s)"), L, KV, dec->max_T,
+                        KV == H ? tr("multi-head: one per query head") : KV == 1 ? tr("multi-query: one for all heads") : tr("grouped-query"));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const float label_w = ImGui::CalcTextSize("L00 ").x;
@@ -240,8 +240,7 @@ void DecodingPanel::Draw(RunView& run, UiContext& ui) {
         ui.regions->colors["decoding_cache_v"] = v_col;
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextWrapped("blue: keys, orange: values, bright: the newest position. Each new token adds one K and one V row "
-                       "per key/value head in every layer, and reads all of them once.");
+    ImGui::TextWrapped("%s", tr("blue: keys, orange: values, bright: the newest position. Each new token adds one K and one V row per key/value head in every layer, and reads all of them once."));
     ImGui::PopStyleColor();
     ImGui::End();
 }

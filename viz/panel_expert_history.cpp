@@ -49,8 +49,8 @@ void ExpertHistoryPanel::update(Track& t, const RunView& v) {
 void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
     if (!BeginRunsPanel(tr_title("Expert history", "expert_history").c_str(), runs, ui)) return;
     while (tracks.size() < runs.size()) tracks.push_back(std::make_unique<Track>());
-    ImGui::TextDisabled("each expert's share of the tokens (rows) over the training steps (left to right; bright: "
-                        "most of the tokens)");
+    const char* how = tr("each expert's share of the tokens (rows) over the training steps (left to right; bright: most of the tokens)");
+    ImGui::TextDisabled("%s", how);
     const float line = ImGui::GetTextLineHeightWithSpacing();
     size_t shown = 0;
     for (size_t i = 0; i < runs.size(); i++)
@@ -66,15 +66,15 @@ void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
             ImGui::SameLine();
         }
         if (t.experts == 0) {
-            ImGui::TextDisabled(v.snap->moe_layers.empty() ? "a dense model: no experts" : "waiting for training steps");
+            ImGui::TextDisabled("%s", v.snap->moe_layers.empty() ? tr("a dense model: no experts") : tr("waiting for training steps"));
             continue;
         }
         const int block = v.snap->moe_layers[moe_layer_index(*v.snap, layer)];
         if (t.shares.count == 0) {
-            ImGui::TextDisabled("block %d: waiting for training steps", block);
+            ImGui::TextDisabled(tr("block %d: waiting for training steps"), block);
             continue;
         }
-        ImGui::Text("block %d · %d experts · steps %d to %d", block, t.experts, t.steps.front(),
+        ImGui::Text(tr("block %d · %d experts · steps %d to %d"), block, t.experts, t.steps.front(),
                     t.last_step);
         HeatmapOptions o;
         // the colour axis ends at 4 / E (capped at 1): the even share 1/E sits low on it, an expert taking four times
@@ -90,7 +90,7 @@ void ExpertHistoryPanel::Draw(RunSet& runs, UiContext& ui) {
         const HeatmapResult hr = t.map.Draw(("##expert_history" + std::to_string(i)).c_str(), t.image.data(), t.experts,
                                             t.shares.count, size, o, t.image_version);
         if (hr.hovered && hr.row >= 0 && hr.col >= 0 && hr.col < t.shares.count)
-            ImGui::SetTooltip("%s: expert %d had %.1f%% of the tokens (even: %.1f%%)", ("step " + std::to_string(t.steps[hr.col])).c_str(), hr.row,
+            ImGui::SetTooltip(tr("step %d: expert %d had %.1f%% of the tokens (even: %.1f%%)"), t.steps[hr.col], hr.row,
                               100.0f * t.image[(size_t)hr.row * t.shares.count + hr.col], 100.0f / t.experts);
         if (ui.regions) ui.regions->record("expert_history_" + std::to_string(i), hr.map);
     }

@@ -62,7 +62,7 @@ void draw_bars(const MoeStats& st, Rect r, ImU32 color, const std::string& who) 
     if (limited) {  // C: dashed across the bars
         const float y = y_of((float)cap);
         for (float x = x0; x < x0 + w; x += 10) dl->AddLine(ImVec2(x, y), ImVec2(std::min(x + 6, x0 + w), y), pal.warn, 2.0f);
-        std::snprintf(buf, sizeof buf, "capacity %d", cap);
+        std::snprintf(buf, sizeof buf, tr("capacity %d"), cap);
         const ImVec2 ts = ImGui::CalcTextSize(buf);
         dl->AddText(ImVec2(x0 + w - ts.x - 4, y - fs - 1), pal.warn, buf);
     }
@@ -70,10 +70,10 @@ void draw_bars(const MoeStats& st, Rect r, ImU32 color, const std::string& who) 
         const int e = hovered;
         ImGui::BeginTooltip();
         if (!who.empty()) ImGui::TextUnformatted(who.c_str());
-        ImGui::Text("expert %d: %d first choices, %d further choices", e, st.routed_first[e], st.routed_second[e]);
-        ImGui::Text("processed %d of capacity %d; dropped %d (%.1f%%)", st.kept[e], st.capacity[e], st.dropped[e],
+        ImGui::Text(tr("expert %d: %d first choices, %d further choices"), e, st.routed_first[e], st.routed_second[e]);
+        ImGui::Text(tr("processed %d of capacity %d; dropped %d (%.1f%%)"), st.kept[e], st.capacity[e], st.dropped[e],
                     100.0f * st.dropped_fraction_of(e));
-        ImGui::Text("mean router probability %.3f (uniform %.3f)", st.mean_prob[e], 1.0f / E);
+        ImGui::Text(tr("mean router probability %.3f (uniform %.3f)"), st.mean_prob[e], 1.0f / E);
         ImGui::EndTooltip();
     }
 }
@@ -85,13 +85,13 @@ void ExpertLoadPanel::Draw(RunSet& runs, UiContext& ui) {
     draw_replay_banner(*runs.view(0).snap, ui);  // [replay] the primary run's kept picture, not the live one
     // the legend: what the parts of a bar are
     const ImU32 c0 = runs.color(0);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c0), "first choice");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(c0), "%s", tr("first choice"));
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(lighter(c0)), "second choice");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(lighter(c0)), "%s", tr("second choice"));
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDroppedColor), "dropped (past capacity)");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kDroppedColor), "%s", tr("dropped (past capacity)"));
     ImGui::SameLine();
-    ImGui::TextDisabled("· tokens per expert, last training step");
+    ImGui::TextDisabled("%s", tr("· tokens per expert, last training step"));
 
     size_t shown = 0;
     for (size_t i = 0; i < runs.size(); i++)
@@ -111,17 +111,17 @@ void ExpertLoadPanel::Draw(RunSet& runs, UiContext& ui) {
             ImGui::SameLine();
         }
         if (li < 0) {
-            if (s.moe_layers.empty()) ImGui::TextDisabled("a dense model: no experts");
-            else ImGui::TextDisabled("block %d is dense; MoE blocks: %s", layer, moe_blocks_text(s).c_str());
+            if (s.moe_layers.empty()) ImGui::TextDisabled("%s", tr("a dense model: no experts"));
+            else ImGui::TextDisabled(tr("block %d is dense; MoE blocks: %s"), layer, moe_blocks_text(s).c_str());
             continue;
         }
         if (li >= (int)s.moe_step.size() || s.moe_step[li].experts == 0) {
-            ImGui::TextDisabled("block %d: waiting for the first training step", s.moe_layers[li]);
+            ImGui::TextDisabled(tr("block %d: waiting for the first training step"), s.moe_layers[li]);
             ImGui::Dummy(ImVec2(1, each - line));
             continue;
         }
         const MoeStats& st = s.moe_step[li];
-        ImGui::Text("block %d · %d experts · %d tokens · dropped %.1f%% · load CV %.2f", s.moe_layers[li], st.experts,
+        ImGui::Text(tr("block %d · %d experts · %d tokens · dropped %.1f%% · load CV %.2f"), s.moe_layers[li], st.experts,
                     st.tokens, 100.0f * st.dropped_fraction, st.load_cv);
         const ImVec2 p0 = ImGui::GetCursorScreenPos();
         const ImVec2 size(ImGui::GetContentRegionAvail().x, std::max(line * 3, each - line));

@@ -28,8 +28,8 @@ void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
     const Snapshot& s = *v->snap;
     const int li = moe_layer_index(s, layer);
     if (li < 0 || li >= (int)s.moe_watched.size()) {
-        if (s.moe_layers.empty()) ImGui::TextDisabled("A dense model: no experts.");
-        else ImGui::TextDisabled("Block %d is dense; MoE blocks: %s", layer, moe_blocks_text(s).c_str());
+        if (s.moe_layers.empty()) ImGui::TextDisabled("%s", tr("A dense model: no experts."));
+        else ImGui::TextDisabled(tr("Block %d is dense; MoE blocks: %s"), layer, moe_blocks_text(s).c_str());
         ImGui::End();
         return;
     }
@@ -61,11 +61,11 @@ void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
         value[t] = expert_value(expert[t], E);
         per_expert[expert[t]]++;
     }
-    ImGui::Text("block %d · %d experts · %s", r.layer, E,
-                expert_choice ? "expert choice: each expert picks its tokens" : "each token picks its experts");
+    ImGui::Text(tr("block %d · %d experts · %s"), r.layer, E,
+                expert_choice ? tr("expert choice: each expert picks its tokens") : tr("each token picks its experts"));
     ImGui::SameLine();
-    if (n_dropped > 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().error), "· %d dropped (grey)", n_dropped);
-    else ImGui::TextDisabled("· none dropped");
+    if (n_dropped > 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().error), tr("· %d dropped (grey)"), n_dropped);
+    else ImGui::TextDisabled("%s", tr("· none dropped"));
     // ---- the legend: one swatch per expert with its token count
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -79,7 +79,7 @@ void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
         ImGui::Dummy(ImVec2(fs * 1.1f, fs));
         ImGui::SameLine(0, 2);
         ImGui::Text("%d", e);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("expert %d: %d of the %d tokens", e, per_expert[e], T);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("expert %d: %d of the %d tokens"), e, per_expert[e], T);
     }
     // ---- the tokens
     std::vector<std::string> labels(s.token_labels.begin(), s.token_labels.begin() + T);
@@ -95,16 +95,16 @@ void ExpertTokensPanel::Draw(RunSet& runs, UiContext& ui) {
     if (ui.regions) ui.regions->record("expert_tokens", {p0.x, p0.y, ImGui::GetContentRegionAvail().x, p1.y - p0.y});
     if (h >= 0 && h < T) {
         ImGui::BeginTooltip();
-        ImGui::Text("token %d \"%s\"", h, labels[h].c_str());
+        ImGui::Text(tr("token %d \"%s\""), h, labels[h].c_str());
         for (int k = 0; k < K; k++) {
             const size_t i = (size_t)h * K + k;
             const int e = r.expert[i];
             if (e < 0) continue;
             if (expert_choice && !r.processed[i]) continue;  // expert e did not pick it
-            const char* what = r.dropped[i] ? "dropped: past capacity" : r.processed[i] ? "processed" : "not used";
-            ImGui::Text("route %d: expert %d, gate %.3f, p %.3f (%s)", k, e, r.gate[i], r.probs[(size_t)h * E + e], what);
+            const char* what = r.dropped[i] ? tr("dropped: past capacity") : r.processed[i] ? tr("processed") : tr("not used");
+            ImGui::Text(tr("route %d: expert %d, gate %.3f, p %.3f (%s)"), k, e, r.gate[i], r.probs[(size_t)h * E + e], what);
         }
-        if (dropped[h]) ImGui::TextDisabled("the layer outputs 0 here: the residual carries the token on");
+        if (dropped[h]) ImGui::TextDisabled("%s", tr("the layer outputs 0 here: the residual carries the token on"));
         ImGui::EndTooltip();
     }
     ImGui::End();

@@ -64,21 +64,21 @@ void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
     }
     const Palette& pal = palette();
     const double gate_zero = (double)gate.zeros / std::max<size_t>(1, gate.total);
-    ImGui::Text("Layer %d, %s, hidden size %d: %s values (%d tokens × %d units), step %s", l, s.ffn_kind.c_str(),
+    ImGui::Text(tr("Layer %d, %s, hidden size %d: %s values (%d tokens × %d units), step %s"), l, s.ffn_kind.c_str(),
                 s.ffn_hidden, format_count(gate.total).c_str(), s.T, s.ffn_hidden, format_count(s.step).c_str());
     ImGui::PushFont(ui.fonts->heading);
-    ImGui::Text("%.1f%% exact zeros", 100.0 * gate_zero);
+    ImGui::Text(tr("%.1f%% exact zeros"), 100.0 * gate_zero);
     ImGui::PopFont();
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextWrapped(s.ffn_gated ? "in the gate act(x·W) (not in the bars): units that pass nothing"
-                                   : "in act(x·W1) (not in the bars): units that pass nothing and get no gradient");
+    ImGui::TextWrapped("%s", s.ffn_gated ? tr("in the gate act(x·W) (not in the bars): units that pass nothing")
+                                         : tr("in act(x·W1) (not in the bars): units that pass nothing and get no gradient"));
     ImGui::PopStyleColor();
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
     const float w = s.ffn_gated ? (avail.x - gap) / 2 : avail.x;
-    const std::string gate_label = s.ffn_gated ? "gate act(x·W)" : "act(x·W1)";
+    const std::string gate_label = s.ffn_gated ? std::string(tr("gate act(x·W)")) : "act(x·W1)";
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     HistogramPlot("gate", gate, ImVec2(w, avail.y), plot_color(0, 0.9f), gate_label.c_str());
     if (ui.regions) ui.regions->record("ffn_gate_hist", {p0.x, p0.y, w, avail.y});
@@ -87,7 +87,7 @@ void FfnGatesPanel::Draw(RunView& run, UiContext& ui) {
         const ImVec2 p1 = ImGui::GetCursorScreenPos();
         const double prod_zero = (double)product.zeros / std::max<size_t>(1, product.total);
         char label[96];
-        std::snprintf(label, sizeof label, "product act(x·W)·(x·V)   (%.1f%% zeros)", 100.0 * prod_zero);
+        std::snprintf(label, sizeof label, tr("product act(x·W)·(x·V)   (%.1f%% zeros)"), 100.0 * prod_zero);
         HistogramPlot("product", product, ImVec2(w, avail.y), plot_color(1, 0.9f), label);
         if (ui.regions) ui.regions->record("ffn_product_hist", {p1.x, p1.y, w, avail.y});
     }

@@ -37,15 +37,15 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
                                   ImGuiTableFlags_PadOuterX;
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     if (ImGui::BeginTable("ffn_params", cols, flags)) {
-        ImGui::TableSetupColumn("run");
+        ImGui::TableSetupColumn(tr("run"));
         ImGui::TableSetupColumn("FFN");
-        ImGui::TableSetupColumn("hidden");
-        ImGui::TableSetupColumn("params / FFN layer");
-        ImGui::TableSetupColumn("model params");
-        ImGui::TableSetupColumn("vs relu");
-        ImGui::TableSetupColumn("val loss now");
+        ImGui::TableSetupColumn(tr("hidden"));
+        ImGui::TableSetupColumn(tr("params / FFN layer"));
+        ImGui::TableSetupColumn(tr("model params"));
+        ImGui::TableSetupColumn(tr("vs relu"));
+        ImGui::TableSetupColumn(tr("val loss now"));
         if (race) {
-            ImGui::TableSetupColumn("race: mean ± std");
+            ImGui::TableSetupColumn(tr("race: mean ± std"));
             ImGui::TableSetupColumn("min .. max");
         }
         ImGui::TableHeadersRow();
@@ -65,11 +65,11 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
             ImGui::Dummy(ImVec2(sw, sw));
             ImGui::SameLine();
             const std::string& label = runs.label(i);
-            ImGui::TextUnformatted(label.empty() ? (i == 0 ? "this run" : "run") : label.c_str());
+            ImGui::TextUnformatted(label.empty() ? (i == 0 ? tr("this run") : tr("run")) : label.c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(to_string(m.ffn));
             ImGui::TableNextColumn();
-            if (ms.ffn_hidden != m.d_ff) ImGui::Text("%d (of %d)", ms.ffn_hidden, m.d_ff);
+            if (ms.ffn_hidden != m.d_ff) ImGui::Text(tr("%d (of %d)"), ms.ffn_hidden, m.d_ff);
             else ImGui::Text("%d", ms.ffn_hidden);
             if (!ms.ffn_note.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ms.ffn_note.c_str());
             ImGui::TableNextColumn();
@@ -85,7 +85,7 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
             if (race) {
                 const RaceEntry* e = race->find(to_string(m.ffn));
                 ImGui::TableNextColumn();
-                if (e && std::isfinite(e->mean)) ImGui::Text("%.4f ± %.4f%s", e->mean, e->std, e->rank == 1 ? "  (best)" : "");
+                if (e && std::isfinite(e->mean)) ImGui::Text("%.4f ± %.4f%s", e->mean, e->std, e->rank == 1 ? tr("  (best)") : "");
                 else ImGui::TextDisabled("-");
                 ImGui::TableNextColumn();
                 if (e && std::isfinite(e->mean)) ImGui::Text("%.4f .. %.4f", e->min, e->max);
@@ -126,11 +126,11 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
                         if (k.kind == to_string(v.config().model.ffn)) k.losses.push_back(v.val_loss[j]);
         }
         ImGui::Spacing();
-        ImGui::Text("Per kind, over its runs, validation loss at step %d:", common);
+        ImGui::Text(tr("Per kind, over its runs, validation loss at step %d:"), common);
         if (ImGui::BeginTable("ffn_kinds", 4, flags)) {
             ImGui::TableSetupColumn("FFN");
-            ImGui::TableSetupColumn("runs");
-            ImGui::TableSetupColumn("mean ± std");
+            ImGui::TableSetupColumn(tr("runs"));
+            ImGui::TableSetupColumn(tr("mean ± std"));
             ImGui::TableSetupColumn("min .. max");
             ImGui::TableHeadersRow();
             for (const KindStats& k : kinds) {
@@ -161,24 +161,23 @@ void FfnParamsPanel::Draw(const RunSet& runs, UiContext& ui, const RaceResult* r
     ImGui::Spacing();
     if (!paper_error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.warn));
-        ImGui::TextWrapped("The paper's table is missing: %s", paper_error.c_str());
+        ImGui::TextWrapped(tr("The paper's table is missing: %s"), paper_error.c_str());
         ImGui::PopStyleColor();
     } else {
-        std::string line = "The paper (T5-base, C4, log-perplexity at 65k / 524k steps): ";
+        std::string line = tr("The paper (T5-base, C4, log-perplexity at 65k / 524k steps): ");
         bool any = false;
         for (const KindStats& k : kinds) {
             const char* kind = k.kind.c_str();
             const PaperRow* row = paper.find(kind);
             char buf[96];
-            if (row) std::snprintf(buf, sizeof buf, "%s%s %.3f / %.3f", any ? ", " : "", kind, row->at_65k, row->at_524k);
-            else std::snprintf(buf, sizeof buf, "%s%s not in the table", any ? ", " : "", kind);
+            if (row) std::snprintf(buf, sizeof buf, "%s%s %.3f / %.3f", any ? tr(", ") : "", kind, row->at_65k, row->at_524k);
+            else std::snprintf(buf, sizeof buf, tr("%s%s not in the table"), any ? tr(", ") : "", kind);
             line += buf;
             any = true;
         }
-        ImGui::TextWrapped("%s.", line.c_str());
+        ImGui::TextWrapped("%s%s", line.c_str(), tr("."));
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-        ImGui::TextWrapped("Every GLU variant beat relu there. Our losses are nats per character on a "
-                           "tiny model: compare the order, not the numbers.");
+        ImGui::TextWrapped("%s", tr("Every GLU variant beat relu there. Our losses are nats per character on a tiny model: compare the order, not the numbers."));
         ImGui::PopStyleColor();
     }
     const ImVec2 p1 = ImGui::GetCursorScreenPos();

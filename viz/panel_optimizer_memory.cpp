@@ -23,7 +23,7 @@ std::string shape_text(const std::vector<int>& shape) {
 }
 
 std::string floats_and_bytes(size_t floats) {
-    return format_count(floats) + " floats · " + format_bytes(floats * sizeof(float));
+    return format_count(floats) + " " + tr("floats") + " · " + format_bytes(floats * sizeof(float));
 }
 
 // "blocks.0.ffn.w1.w" -> "0.ffn.w1.w": the layer number leads, the rest stays readable
@@ -43,7 +43,7 @@ OptimConfig adafactor_defaults() {
 }  // namespace
 
 void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
-    std::string key;
+    std::string key = ui_language() + ";";  // the labels are in the interface's language
     for (const TensorState& t : live.tensors) key += t.param + shape_text(t.shape) + ";";
     if (key == shapes_key) return;
     shapes_key = key;
@@ -61,8 +61,8 @@ void OptimizerMemoryPanel::compute(const OptimizerMemory& live) {
         tensor_floats.push_back((float)f.floats());
         const std::string kept = a.shape.size() == 2 ? "R (" + std::to_string(a.shape[0]) + ") + C (" +
                                                            std::to_string(a.shape[1]) + ")"
-                                                     : "the full V (a vector is not factored)";
-        tensor_tips.push_back("Adam: m and v, " + floats_and_bytes(a.floats()));
+                                                     : tr("the full V (a vector is not factored)");
+        tensor_tips.push_back(tr("Adam: m and v, ") + floats_and_bytes(a.floats()));
         tensor_tips.push_back("Adafactor: " + kept + ", " + floats_and_bytes(f.floats()));
     }
 }
@@ -77,9 +77,9 @@ void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* pr
     const double ratio = adam.floats ? (double)adafactor.floats / adam.floats : 0;
     if (ui.fonts) ui.fonts->request_text("×·≈");
     ImGui::PushFont(ui.fonts ? ui.fonts->heading : nullptr);
-    ImGui::Text("Adafactor keeps %.1f%% of Adam's state", 100.0 * ratio);
+    ImGui::Text(tr("Adafactor keeps %.1f%% of Adam's state"), 100.0 * ratio);
     ImGui::PopFont();
-    ImGui::TextDisabled("%s parameters: Adam 2 floats each (m, v); Adafactor n + m per n×m matrix: %.0f× less",
+    ImGui::TextDisabled(tr("%s parameters: Adam 2 floats each (m, v); Adafactor n + m per n×m matrix: %.0f× less"),
                         format_count(adam.params).c_str(), ratio > 0 ? 1.0 / ratio : 0.0);
 
     // ---- totals: the two yardsticks, then what every run keeps (floats on the bars, bytes in the labels)
@@ -94,12 +94,12 @@ void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* pr
         const RunView& v = runs.view(i);
         if (!v.valid()) continue;
         const OptimizerMemory& m = v.snap->optimizer_memory;
-        const std::string who = runs.label(i).empty() ? "this run" : runs.label(i);
+        const std::string who = runs.label(i).empty() ? std::string(tr("this run")) : runs.label(i);
         labels.push_back(who + ": " + m.optimizer + " · " + format_bytes(m.bytes()));
         values.push_back((float)m.floats);
         bo.colors.push_back(runs.color(i));
         char tip[160];
-        std::snprintf(tip, sizeof tip, "%s; %.3g floats per parameter; %.1f%% of Adam's", floats_and_bytes(m.floats).c_str(),
+        std::snprintf(tip, sizeof tip, tr("%s; %.3g floats per parameter; %.1f%% of Adam's"), floats_and_bytes(m.floats).c_str(),
                       m.floats_per_param(), adam.floats ? 100.0 * m.floats / adam.floats : 0.0);
         bo.tooltips.push_back(tip);
     }
@@ -125,13 +125,13 @@ void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* pr
         }
         if (preview_adam.params > 0) {
             const ImU32 soft = pack_rgba(Rgb{0.85f, 0.87f, 0.9f}, 0.8f);
-            labels.push_back("after the change: Adam · " + format_bytes(preview_adam.bytes()));
-            labels.push_back("after the change: Adafactor · " + format_bytes(preview_adafactor.bytes()));
+            labels.push_back(tr("after the change: Adam · ") + format_bytes(preview_adam.bytes()));
+            labels.push_back(tr("after the change: Adafactor · ") + format_bytes(preview_adafactor.bytes()));
             values.push_back((float)preview_adam.floats);
             values.push_back((float)preview_adafactor.floats);
             bo.colors.push_back(soft);
             bo.colors.push_back(soft);
-            bo.tooltips.push_back(format_count(preview_adam.params) + " parameters; " + floats_and_bytes(preview_adam.floats));
+            bo.tooltips.push_back(format_count(preview_adam.params) + tr(" parameters; ") + floats_and_bytes(preview_adam.floats));
             bo.tooltips.push_back(floats_and_bytes(preview_adafactor.floats));
         }
     }
@@ -148,13 +148,13 @@ void OptimizerMemoryPanel::Draw(RunSet& runs, UiContext& ui, const RunConfig* pr
 
     // ---- per tensor: Adam (grey) above Adafactor (accent), scrolling when the model has many tensors
     ImGui::Spacing();
-    ImGui::TextUnformatted("per tensor");
+    ImGui::TextUnformatted(tr("per tensor"));
     ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kAdamColor), "Adam");
     ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.accent), "Adafactor");
     ImGui::SameLine();
-    ImGui::TextDisabled("(floats of state; hover for bytes)");
+    ImGui::TextDisabled("%s", tr("(floats of state; hover for bytes)"));
     const float bar_row = ImGui::GetFontSize() * 0.85f;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if (ImGui::BeginChild("per_tensor", ImVec2(avail.x, std::max(avail.y, bar_row * 4)), false)) {

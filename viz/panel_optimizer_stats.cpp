@@ -50,7 +50,7 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
         if (!v.valid()) continue;
         if (cols[i].adafactor && !std::isfinite(d)) d = v.config().optim.clip_threshold;
         if (!cols[i].adafactor)
-            others += (others.empty() ? "" : ", ") + (runs.label(i).empty() ? std::string("this run") : runs.label(i)) + " (" +
+            others += (others.empty() ? "" : ", ") + (runs.label(i).empty() ? std::string(tr("this run")) : runs.label(i)) + " (" +
                       v.snap->optimizer_memory.optimizer + ")";
         // the axis ends at the lesson step's horizon when there is one (as the loss plot's), else the run's steps
         const double horizon = x_max > 0 ? x_max : (v.snap->total_steps > 0 ? v.snap->total_steps : 0);
@@ -60,7 +60,7 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
     // ---- a line per Adafactor run: what clipping did, and the schedules now
     const bool any = std::isfinite(d);
     if (!any) {
-        ImGui::TextWrapped("These are Adafactor's statistics: %s updates without update clipping or a relative step size.",
+        ImGui::TextWrapped(tr("These are Adafactor's statistics: %s updates without update clipping or a relative step size."),
                            others.c_str());
         ImGui::End();
         return;
@@ -72,15 +72,15 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
         char buf[240];
         const std::string who = runs.label(i).empty() ? "" : runs.label(i) + ": ";
         if (last)
-            std::snprintf(buf, sizeof buf, "%sclipping fired at %d of %zu steps (now %.0f%% of the tensors) · β̂₂ₜ = %.4f · αₜ = %.2e",
+            std::snprintf(buf, sizeof buf, tr("%sclipping fired at %d of %zu steps (now %.0f%% of the tensors) · β̂₂ₜ = %.4f · αₜ = %.2e"),
                           who.c_str(), c.clipped_steps, c.n, 100.0 * last->clipped_fraction, last->beta2hat, last->alpha);
         else
-            std::snprintf(buf, sizeof buf, "%sno step yet", who.c_str());
+            std::snprintf(buf, sizeof buf, tr("%sno step yet"), who.c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(runs.comparing() ? runs.color(i) : palette().text_dim));
         ImGui::TextWrapped("%s", buf);
         ImGui::PopStyleColor();
     }
-    if (!others.empty()) ImGui::TextDisabled("not Adafactor: %s", others.c_str());
+    if (!others.empty()) ImGui::TextDisabled(tr("not Adafactor: %s"), others.c_str());
 
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float gap = ImGui::GetStyle().ItemSpacing.y;
@@ -92,11 +92,11 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
         po.x_lo = 0;
         po.x_hi = x_hi;
         po.x_tick_labels = last_plot;
-        po.x_label = last_plot ? "step" : nullptr;
+        po.x_label = last_plot ? tr("step") : nullptr;
         po.min_axis_w = axis_w;
         po.max_y_ticks = 3;
         po.log_y = true;
-        po.empty_text = "press Space to train";
+        po.empty_text = tr("press Space to train");
         return po;
     };
     auto colour = [&](size_t i, float alpha) { return (runs.color(i) & 0x00FFFFFF) | ((ImU32)(alpha * 255) << 24); };
@@ -108,11 +108,11 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
     for (size_t i = 0; i < runs.size(); i++) {
         const Columns& c = cols[i];
         if (!c.adafactor) continue;
-        s1.push_back({who(i) + "largest RMS(U) of a tensor", c.step.data(), c.rms_max.data(), c.n, colour(i, 1.0f), 2.0f, false, true, true});
-        s1.push_back({who(i) + "RMS(U) of all parameters", c.step.data(), c.rms_all.data(), c.n, colour(i, 0.45f), 1.2f, false, !runs.comparing(), true});
-        s1.push_back({who(i) + "clipping fired", c.clip_step.data(), c.clip_rms.data(), c.clip_step.size(), clip_col, 0.0f, true, i == 0, false});
+        s1.push_back({who(i) + tr("largest RMS(U) of a tensor"), c.step.data(), c.rms_max.data(), c.n, colour(i, 1.0f), 2.0f, false, true, true});
+        s1.push_back({who(i) + tr("RMS(U) of all parameters"), c.step.data(), c.rms_all.data(), c.n, colour(i, 0.45f), 1.2f, false, !runs.comparing(), true});
+        s1.push_back({who(i) + tr("clipping fired"), c.clip_step.data(), c.clip_rms.data(), c.clip_step.size(), clip_col, 0.0f, true, i == 0, false});
     }
-    PlotOptions po = options("RMS of the update U before clipping (log)", false);
+    PlotOptions po = options(tr("RMS of the update U before clipping (log)"), false);
     po.ref_y = d;
     char dl[48];
     std::snprintf(dl, sizeof dl, "d = %g", d);
@@ -131,12 +131,12 @@ void OptimizerStatsPanel::Draw(RunSet& runs, UiContext& ui) {
         if (!c.adafactor) continue;
         const bool first = s2.empty();  // 1 - beta2hat_t is the same schedule for every run: drawn once, in grey
         const ImU32 schedule_grey = pack_rgba(Rgb{0.78f, 0.8f, 0.84f}, 0.85f);
-        s2.push_back({who(i) + "αₜ (mean over the parameters)", c.step.data(), c.alpha.data(), c.n, colour(i, 1.0f), 2.0f, false, true, true});
+        s2.push_back({who(i) + tr("αₜ (mean over the parameters)"), c.step.data(), c.alpha.data(), c.n, colour(i, 1.0f), 2.0f, false, true, true});
         s2.push_back({who(i) + "ρₜ = min(10⁻², 1/√t)", c.step.data(), c.rho.data(), c.n, colour(i, 0.55f), 1.5f, false, first, true});
         if (first) s2.push_back({"1 − β̂₂ₜ = t^−0.8", c.step.data(), c.one_minus_beta2hat.data(), c.n, schedule_grey, 1.5f, false, first, first});
     }
     if (ui.fonts) ui.fonts->request_text("⁻²√");
-    PlotOptions pa = options("schedules (log)", true);
+    PlotOptions pa = options(tr("schedules (log)"), true);
     pa.value_format = "%.2e";
     const PlotResult r2 = schedule_plot.Draw("schedules", s2, ImVec2(avail.x, std::max(40.0f, ImGui::GetContentRegionAvail().y)), pa);
     if (ui.regions) ui.regions->record("optimizer_stats_schedules", r2.canvas);

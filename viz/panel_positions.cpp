@@ -51,8 +51,9 @@ void PositionsPanel::Draw(RunView& run, UiContext& ui) {
     const Palette& pal = palette();
     const ImGuiStyle& st = ImGui::GetStyle();
     if (m.positions != PosKind::Sinusoidal) {
-        const std::string note = std::string("This run uses ") + (m.positions == PosKind::Learned ? "learned" : "no") +
-                                 " positions; these are the paper's sinusoids for the same sizes.";
+        const std::string note = m.positions == PosKind::Learned
+                                     ? tr("This run uses learned positions; these are the paper's sinusoids for the same sizes.")
+                                     : tr("This run uses no positions; these are the paper's sinusoids for the same sizes.");
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.warn));
         ImGui::TextWrapped("%s", note.c_str());
         ImGui::PopStyleColor();
@@ -70,18 +71,18 @@ void PositionsPanel::Draw(RunView& run, UiContext& ui) {
     o.scale = ColorScale::Diverging;
     o.label_font = ui.fonts->small;
     o.legend = true;
-    o.row_name = "position";
+    o.row_name = tr("position");
 
     // ---- PE: positions down, dimensions across
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::BeginGroup();
-    ImGui::TextUnformatted("PE: position × dimension");
-    ImGui::TextDisabled("sin / cos pairs, wavelength grows to the right");
+    ImGui::TextUnformatted(tr("PE: position × dimension"));
+    ImGui::TextDisabled("%s", tr("sin / cos pairs, wavelength grows to the right"));
     o.lo = -1;
     o.hi = 1;
     o.row_labels = &pos_labels;
     o.col_labels = &dim_labels;
-    o.col_name = "dimension";
+    o.col_name = tr("dimension");
     o.square = false;
     const HeatmapResult r1 = pe_map.Draw("pe", pe.data(), T, d, map_size, o, version);
     if (ui.regions) ui.regions->record("positions_matrix", r1.map);
@@ -92,14 +93,14 @@ void PositionsPanel::Draw(RunView& run, UiContext& ui) {
     else ImGui::Dummy(ImVec2(1, st.ItemSpacing.y));
     ImGui::BeginGroup();
     if (ui.fonts) ui.fonts->request_text("PE·PEᵀ");
-    ImGui::TextUnformatted("PE · PEᵀ: position × position");
+    ImGui::TextUnformatted(tr("PE · PEᵀ: position × position"));
     char note[96];
-    std::snprintf(note, sizeof note, "depends only on the distance; diagonal = d/2 = %d", d / 2);
+    std::snprintf(note, sizeof note, tr("depends only on the distance; diagonal = d/2 = %d"), d / 2);
     ImGui::TextDisabled("%s", note);
     o.lo = -sim_range;
     o.hi = sim_range;
     o.col_labels = &pos_labels;
-    o.col_name = "position";
+    o.col_name = tr("position");
     o.value_format = "%.2f";
     o.square = true;
     const HeatmapResult r2 = sim_map.Draw("sim", sim.data(), T, T, map_size, o, version);

@@ -33,14 +33,14 @@ void update(RouterPanel::Columns& c, const RunView& v) {
     c.n = v.history.size();
 }
 
-std::string run_name(const RunSet& runs, size_t i) { return runs.label(i).empty() ? "this run" : runs.label(i); }
+std::string run_name(const RunSet& runs, size_t i) { return runs.label(i).empty() ? std::string(tr("this run")) : runs.label(i); }
 
 }  // namespace
 
 void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
     if (!BeginRunsPanel(tr_title("Router", "router").c_str(), runs, ui)) return;
     if (runs.view(0).snap->moe_layers.empty()) {
-        ImGui::TextDisabled("A dense model: no router.");
+        ImGui::TextDisabled("%s", tr("A dense model: no router."));
         ImGui::End();
         return;
     }
@@ -65,10 +65,10 @@ void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
         bool shown;
     };
     const Term terms[] = {
-        {"router_balance", "balance loss E·Σ fᵢPᵢ (1: uniform)", &Columns::balance, &balance_plot, any_balance},
+        {"router_balance", tr_later("balance loss E·Σ fᵢPᵢ (1: uniform)"), &Columns::balance, &balance_plot, any_balance},
         {"router_importance", "CV(Importance)²", &Columns::importance, &importance_plot, any_noisy},
         {"router_load", "CV(Load)²", &Columns::load, &load_plot, any_noisy},
-        {"router_z", "z-loss (1/T)·Σ logsumexp²", &Columns::z, &z_plot, any_z},
+        {"router_z", tr_later("z-loss (1/T)·Σ logsumexp²"), &Columns::z, &z_plot, any_z},
     };
     int n_plots = 1;
     for (const Term& t : terms) n_plots += t.shown;
@@ -89,18 +89,18 @@ void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
         s.x = c.step.data();
         s.n = c.n;
         s.color = runs.color(i);
-        s.label = run_name(runs, i) + " max";
+        s.label = run_name(runs, i) + " " + tr("max");
         s.y = c.lse_max.data();
         s.thickness = 2.5f;
         series.push_back(s);
-        s.label = run_name(runs, i) + " mean";
+        s.label = run_name(runs, i) + " " + tr("mean");
         s.y = c.lse_mean.data();
         s.thickness = 1.0f;
         series.push_back(s);
     }
     PlotOptions po;
-    po.y_label = "router logit size: logsumexp of a token's logits (max thick, mean thin)";
-    po.x_label = "step";
+    po.y_label = tr("router logit size: logsumexp of a token's logits (max thick, mean thin)");
+    po.x_label = tr("step");
     po.value_format = "%.3f";
     const PlotResult pr = logits_plot.Draw("router_logits", series, ImVec2(w, first_h), po);
     if (ui.regions) ui.regions->record("router_logits", pr.canvas);
@@ -120,7 +120,7 @@ void RouterPanel::Draw(RunSet& runs, UiContext& ui) {
             series.push_back(s);
         }
         PlotOptions o;
-        o.y_label = t.title;
+        o.y_label = tr(t.title);
         o.value_format = "%.4f";
         const PlotResult r = t.plot->Draw(t.id, series, ImVec2(w, rest_h), o);
         if (ui.regions) ui.regions->record(t.id, r.canvas);

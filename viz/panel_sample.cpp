@@ -111,13 +111,13 @@ void SamplePanel::Draw(RunView& run, UiContext& ui) {
     if (h >= 0) {
         ImGui::BeginTooltip();
         if (is_input[h]) {
-            ImGui::Text("input token '%s' (position %d)", labels[h].c_str(), h);
+            ImGui::Text(tr("input token '%s' (position %d)"), labels[h].c_str(), h);
             ImGui::TextDisabled("%s", tr("part of the question: not scored"));
         } else {
             const bool ok = labels[h] == answer[h];
-            ImGui::Text("position %d: the model writes '%s'", h, labels[h].c_str());
+            ImGui::Text(tr("position %d: the model writes '%s'"), h, labels[h].c_str());
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ok ? pal.ok : pal.error), tr("%s (answer '%s'), p(answer) = %.3f"),
-                               ok ? "right" : "wrong", answer[h].c_str(), prob[h]);
+                               ok ? tr("right") : tr("wrong"), answer[h].c_str(), prob[h]);
         }
         ImGui::EndTooltip();
     }

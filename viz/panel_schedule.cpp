@@ -57,25 +57,25 @@ void SchedulePanel::Draw(RunView& run, UiContext& ui, const RunConfig* preview_c
 
     // ---- one line of numbers: the formula's kind, the peak, the rate now
     char buf[200];
-    const char* kind = c.optim.schedule == Schedule::Noam     ? "rsqrt with warmup (noam)"
-                       : c.optim.schedule == Schedule::Cosine ? "cosine with warmup"
-                                                              : "constant";
+    const char* kind = c.optim.schedule == Schedule::Noam     ? tr("rsqrt with warmup (noam)")
+                       : c.optim.schedule == Schedule::Cosine ? tr("cosine with warmup")
+                                                              : tr("constant");
     const float lr_now = noam::learning_rate(c.optim, std::max(1, step), c.model.d_model, c.train.steps);
-    std::snprintf(buf, sizeof buf, "%s   ·   peak %.2e at step %d   ·   now %.2e", kind, now.peak, now.peak_step, lr_now);
+    std::snprintf(buf, sizeof buf, tr("%s   ·   peak %.2e at step %d   ·   now %.2e"), kind, now.peak, now.peak_step, lr_now);
     ImGui::TextUnformatted(buf);
 
     const ImU32 sched_col = plot_color(3);
     const ImU32 used_col = plot_color(0);
     std::vector<PlotSeries> series;
-    series.push_back({"schedule", now.x.data(), now.y.data(), now.x.size(), sched_col, 2.5f, false, true, true});
+    series.push_back({tr("schedule"), now.x.data(), now.y.data(), now.x.size(), sched_col, 2.5f, false, true, true});
     if (!run.lr.empty())
-        series.push_back({"used by the run", run.steps.data(), run.lr.data(), run.lr.size(), used_col, 1.5f, false, true, true});
+        series.push_back({tr("used by the run"), run.steps.data(), run.lr.data(), run.lr.size(), used_col, 1.5f, false, true, true});
     if (has_preview)
-        series.push_back({"after the change", preview.x.data(), preview.y.data(), preview.x.size(),
+        series.push_back({tr("after the change"), preview.x.data(), preview.y.data(), preview.x.size(),
                           pack_rgba(Rgb{0.85f, 0.87f, 0.9f}, 0.8f), 1.5f, false, true, true});
     PlotOptions po;
-    po.y_label = "learning rate";
-    po.x_label = "step";
+    po.y_label = tr("learning rate");
+    po.x_label = tr("step");
     po.value_format = "%.3e";
     po.max_y_ticks = 4;
     po.fixed_x = true;
@@ -84,7 +84,7 @@ void SchedulePanel::Draw(RunView& run, UiContext& ui, const RunConfig* preview_c
     po.legend = series.size() > 1;
     po.mark_x = step;
     char mark[48];
-    std::snprintf(mark, sizeof mark, "step %s", format_count(step).c_str());
+    std::snprintf(mark, sizeof mark, tr("step %s"), format_count(step).c_str());
     po.mark_label = mark;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const PlotResult r = plot.Draw("schedule", series, ImVec2(avail.x, avail.y), po);

@@ -61,11 +61,11 @@ void SecondMomentPanel::compute(const Snapshot& s) {
     c_tips.clear();
     char buf[96];
     for (int i = 0; i < rows && i < (int)s.watched_R.size(); i++) {
-        std::snprintf(buf, sizeof buf, "R[%d]: decayed sum of row %d of G²", i, i);
+        std::snprintf(buf, sizeof buf, tr("R[%d]: decayed sum of row %d of G²"), i, i);
         r_tips.push_back(buf);
     }
     for (int j = 0; j < cols && j < (int)s.watched_C.size(); j++) {
-        std::snprintf(buf, sizeof buf, "C[%d]: decayed sum of column %d of G²", j, j);
+        std::snprintf(buf, sizeof buf, tr("C[%d]: decayed sum of column %d of G²"), j, j);
         c_tips.push_back(buf);
     }
     maps_version++;
@@ -110,13 +110,13 @@ void SecondMomentPanel::Draw(RunSet& runs, UiContext& ui) {
     const bool has_v = !s.watched_v.empty() && s.watched_param == param;
     if (!has_v) show_grad = false;
     if (has_v) {
-        ImGui::Checkbox("G² of this step instead of V", &show_grad);
+        ImGui::Checkbox((std::string(tr("G² of this step instead of V")) + "###show_grad").c_str(), &show_grad);
         ImGui::SameLine();
     }
     ImGui::TextDisabled("%s", s.optimizer_memory.optimizer.c_str());
 
     if (s.watched_param != param || s.watched_rows == 0) {
-        ImGui::TextDisabled("asking the run to watch this matrix…");
+        ImGui::TextDisabled("%s", tr("asking the run to watch this matrix…"));
         ImGui::End();
         return;
     }
@@ -136,18 +136,18 @@ void SecondMomentPanel::Draw(RunSet& runs, UiContext& ui) {
         ImGui::PopFont();
         ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
-        char note[200];
+        char note[200], since[64] = "";
+        if (s.watched_since > 0) std::snprintf(since, sizeof since, tr(" · exact V from step %d"), s.watched_since);
         if (s.watched_v_kind == "exact V")
-            std::snprintf(note, sizeof note, "%s: rank 1 from %d + %d numbers instead of %s%s", shape.c_str(), rows, cols,
-                          format_count((uint64_t)rows * cols).c_str(),
-                          s.watched_since > 0 ? (" · exact V from step " + std::to_string(s.watched_since)).c_str() : "");
+            std::snprintf(note, sizeof note, tr("%s: rank 1 from %d + %d numbers instead of %s%s"), shape.c_str(), rows, cols,
+                          format_count((uint64_t)rows * cols).c_str(), since);
         else
-            std::snprintf(note, sizeof note, "%s: what Adafactor's %d + %d numbers would make of Adam's v", shape.c_str(), rows, cols);
+            std::snprintf(note, sizeof note, tr("%s: what Adafactor's %d + %d numbers would make of Adam's v"), shape.c_str(), rows, cols);
         ImGui::TextDisabled("%s", note);
     } else {
         ImGui::TextDisabled("%s %s: %s", param.c_str(), shape.c_str(),
-                            s.step == 0                   ? "no step yet: train to see the second moment"
-                            : s.watched_v_kind.empty() && s.watched_R.empty() ? "this optimizer keeps no second moment (G² of the last step)"
+                            s.step == 0                   ? tr("no step yet: train to see the second moment")
+                            : s.watched_v_kind.empty() && s.watched_R.empty() ? tr("this optimizer keeps no second moment (G² of the last step)")
                                                           : "");
     }
 
@@ -171,8 +171,8 @@ void SecondMomentPanel::Draw(RunSet& runs, UiContext& ui) {
     o.square = false;
     o.legend = true;
     o.label_font = ui.fonts ? ui.fonts->small : nullptr;
-    o.row_name = "row";
-    o.col_name = "column";
+    o.row_name = tr("row");
+    o.col_name = tr("column");
     o.lo = log_lo;
     o.hi = log_hi;
     o.value_format = "log₁₀ = %.2f";
@@ -186,11 +186,11 @@ void SecondMomentPanel::Draw(RunSet& runs, UiContext& ui) {
     };
     char left_caption[96];
     std::snprintf(left_caption, sizeof left_caption, "%s (log₁₀)",
-                  show_grad || !maps ? "G² of the last step" : s.watched_v_kind == "exact V" ? "V: the full second moment" : "Adam's v (bias-corrected)");
+                  show_grad || !maps ? tr("G² of the last step") : s.watched_v_kind == "exact V" ? tr("V: the full second moment") : tr("Adam's v (bias-corrected)"));
     const MapSpec specs[3] = {
         {left_caption, &left_map, &left_log, false, false, "second_moment_v"},
-        {"V̂ = R Cᵀ / ΣR: Adafactor's rank-1 estimate, with R (left) and C (top)", &vhat_map, &vhat_log, false, true, "second_moment_vhat"},
-        {"log₂(V̂ / V): red where V̂ is too large, blue too small", &error_map, &error_log2, true, false, "second_moment_error"},
+        {tr("V̂ = R Cᵀ / ΣR: Adafactor's rank-1 estimate, with R (left) and C (top)"), &vhat_map, &vhat_log, false, true, "second_moment_vhat"},
+        {tr("log₂(V̂ / V): red where V̂ is too large, blue too small"), &error_map, &error_log2, true, false, "second_moment_error"},
     };
     for (int k = 0; k < n_maps; k++) {
         const MapSpec& m = specs[k];

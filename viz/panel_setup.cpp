@@ -18,14 +18,14 @@ namespace {
 
 const char* kTasks[] = {"copy", "reverse", "sort", "recall", "induction", "text"};
 const char* kTaskHelp[] = {
-    "copy a string of symbols after a separator: attention looks back a fixed distance",
-    "write the string backwards: the heads draw an anti-diagonal",
-    "sort the symbols: attention finds the next smallest",
-    "key-value recall: find the key, read the value after it",
-    "induction: [A][B] ... [A] -> [B], the two-layer circuit",
-    "a language model on real text, one character per token",
+    tr_later("copy a string of symbols after a separator: attention looks back a fixed distance"),
+    tr_later("write the string backwards: the heads draw an anti-diagonal"),
+    tr_later("sort the symbols: attention finds the next smallest"),
+    tr_later("key-value recall: find the key, read the value after it"),
+    tr_later("induction: [A][B] ... [A] -> [B], the two-layer circuit"),
+    tr_later("a language model on real text, one character per token"),
 };
-const char* kCorpora[] = {"literature (English)", "tang300 (Tang poems)", "my own text file"};
+const char* kCorpora[] = {tr_later("literature (English)"), tr_later("tang300 (Tang poems)"), tr_later("my own text file")};
 
 // one row of the form: label on the left, widget filling the rest
 void row(const char* label, const char* help) {
@@ -134,14 +134,16 @@ void SetupPanel::Draw(RunView& run, UiContext& ui) {
         if (ImGui::BeginCombo("##task", kTasks[task])) {
             for (int i = 0; i < IM_ARRAYSIZE(kTasks); i++) {
                 if (ImGui::Selectable(kTasks[i], i == task)) draft.data.task = kTasks[i];
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTaskHelp[i]);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(kTaskHelp[i]));
             }
             ImGui::EndCombo();
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kTaskHelp[task]);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(kTaskHelp[task]));
         if (draft.data.task == "text") {
             row(tr("corpus"), nullptr);
-            ImGui::Combo("##corpus", &corpus_choice, kCorpora, IM_ARRAYSIZE(kCorpora));
+            const char* corpora[IM_ARRAYSIZE(kCorpora)];  // in the interface's language
+            for (int i = 0; i < IM_ARRAYSIZE(kCorpora); i++) corpora[i] = tr(kCorpora[i]);
+            ImGui::Combo("##corpus", &corpus_choice, corpora, IM_ARRAYSIZE(kCorpora));
             if (corpus_choice == 2) {
                 row(tr("file"), tr("a UTF-8 text file of at least a few thousand characters"));
                 ImGui::InputTextWithHint("##path", "/path/to/text.txt", &corpus_path);

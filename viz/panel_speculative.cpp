@@ -43,7 +43,7 @@ void SpeculativePanel::restart(const Snapshot& t, const Snapshot& d) {
     target_model = model_from_weights(*target_weights);
     draft_model = model_from_weights(*draft_weights);
     if (!target_model || !draft_model) {
-        error = "the weights do not match their model";
+        error = tr("the weights do not match their model");
         return;
     }
     SamplingConfig sc;  // sampling at T = 1: the tokens follow the target's own distribution
@@ -142,16 +142,14 @@ void SpeculativePanel::time_slice(double budget_seconds) {
 void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
     if (!BeginRunsPanel(tr_title("Speculative decoding", "speculative").c_str(), runs, ui)) return;
     if (runs.size() < 2) {
-        ImGui::TextWrapped("Speculative decoding needs two runs: the target (this step's run) and a smaller draft "
-                           "trained beside it on the same data. This step has only one (a lesson adds the draft "
-                           "with \"runs\").");
+        ImGui::TextWrapped("%s", tr("Speculative decoding needs two runs: the target (this step's run) and a smaller draft trained beside it on the same data. This step has only one (a lesson adds the draft with \"runs\")."));
         ImGui::End();
         return;
     }
     RunView& tv = runs.view(0);
     RunView& dv = runs.view(1);
     if (!tv.valid() || !dv.valid() || !tv.snap->weights || !dv.snap->weights) {
-        ImGui::TextDisabled("Waiting for the first copy of both runs' weights ...");
+        ImGui::TextDisabled("%s", tr("Waiting for the first copy of both runs' weights ..."));
         ImGui::End();
         return;
     }
@@ -167,27 +165,27 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
         restart(ts, ds);
     }
     if (!spec) {
-        ImGui::TextWrapped("These two models cannot decode speculatively: %s", error.empty() ? "no prompt yet." : error.c_str());
+        ImGui::TextWrapped(tr("These two models cannot decode speculatively: %s"), error.empty() ? tr("no prompt yet.") : error.c_str());
         ImGui::End();
         return;
     }
 
     // ---- controls
-    if (ImGui::Button("Round")) {
+    if (ImGui::Button((std::string(tr("Round")) + "###round").c_str())) {
         auto_advance = false;
         round();
     }
     ImGui::SameLine();
-    ImGui::Checkbox("Auto", &auto_advance);
+    ImGui::Checkbox((std::string(tr("Auto")) + "###auto").c_str(), &auto_advance);
     ImGui::SameLine();
-    if (ImGui::Button("Restart")) restart(ts, ds);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start again from the prompt with both runs' newest weights");
+    if (ImGui::Button((std::string(tr("Restart")) + "###restart").c_str())) restart(ts, ds);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Start again from the prompt with both runs' newest weights"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(140 * ui.scale);
     if (ImGui::SliderInt("gamma", &gamma, 1, kMaxGamma)) {
         restart(ts, ds);  // the statistics and the timing are per gamma
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tokens the draft proposes per round");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Tokens the draft proposes per round"));
     if (auto_advance && ui.now >= next_round_at) {
         // the text grows to two contexts' worth (the window slides), then starts again with the newest weights;
         // sooner (after one context) when both runs have published newer ones
@@ -201,29 +199,28 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
 
     // ---- the numbers
     const SpeculativeStats& st = spec->stats;
-    ImGui::Text("acceptance %.0f%% (%lld of %lld proposals) · %.2f tokens per target pass (%lld passes)",
+    ImGui::Text(tr("acceptance %.0f%% (%lld of %lld proposals) · %.2f tokens per target pass (%lld passes)"),
                 100.0 * st.acceptance_rate(), st.accepted, st.drafted, st.tokens_per_round(), st.rounds);
-    ImGui::TextDisabled("target %s (step %s) · draft %s (step %s) · sampled at T = 1", runs.label(0).c_str(),
+    ImGui::TextDisabled(tr("target %s (step %s) · draft %s (step %s) · sampled at T = 1"), runs.label(0).c_str(),
                         format_count(target_weights->step).c_str(), runs.label(1).c_str(),
                         format_count(draft_weights->step).c_str());
     const ImVec2 speed_top = ImGui::GetCursorScreenPos();
     if (ui.render) {
-        ImGui::TextDisabled("speed-up: not measured in render (the wall clock differs every time)");
+        ImGui::TextDisabled("%s", tr("speed-up: not measured in render (the wall clock differs every time)"));
     } else if (timing == Timing::Done && plain_seconds > 0 && spec_seconds > 0) {
         const double ratio = plain_seconds / spec_seconds;
         const SpeculativeStats& ts2 = time_spec->stats;
-        ImGui::Text("measured: %d tokens in %.2f ms plain, %.2f ms speculative: %.2fx %s", time_n, plain_seconds * 1e3,
-                    spec_seconds * 1e3, ratio >= 1 ? ratio : 1.0 / ratio, ratio >= 1 ? "faster" : "slower");
+        ImGui::Text(tr("measured: %d tokens in %.2f ms plain, %.2f ms speculative: %.2fx %s"), time_n, plain_seconds * 1e3,
+                    spec_seconds * 1e3, ratio >= 1 ? ratio : 1.0 / ratio, ratio >= 1 ? tr("faster") : tr("slower"));
         ImGui::SameLine();
-        if (ImGui::SmallButton("Time again")) restart_timing();
+        if (ImGui::SmallButton((std::string(tr("Time again")) + "###time_again").c_str())) restart_timing();
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-        ImGui::TextWrapped("(%.2f tokens per target pass in the timed text; each pass also costs %d draft passes, "
-                           "and these small models spend little time reading weights, the cost the method saves)",
+        ImGui::TextWrapped(tr("(%.2f tokens per target pass in the timed text; each pass also costs %d draft passes, and these small models spend little time reading weights, the cost the method saves)"),
                            ts2.tokens_per_round(), gamma);
         ImGui::PopStyleColor();
     } else {
-        ImGui::TextDisabled("measuring: %d tokens plain, then speculatively (%s) ...", time_n,
-                            timing == Timing::Plain ? "plain" : "speculative");
+        ImGui::TextDisabled(tr("measuring: %d tokens plain, then speculatively (%s) ..."), time_n,
+                            timing == Timing::Plain ? tr("plain") : tr("speculative"));
     }
     const ImVec2 speed_bottom = ImGui::GetCursorScreenPos();
     if (ui.regions)
@@ -273,9 +270,7 @@ void SpeculativePanel::Draw(RunSet& runs, UiContext& ui) {
         ui.regions->colors["speculative_target"] = col_target;
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextWrapped("shaded in the draft's colour: proposals the target kept; in the target's colour: the token the "
-                       "target drew itself (a correction after a rejection, or the bonus when all were kept); struck "
-                       "grey: rejected proposals (the last %d rounds). Every round costs one target pass.",
+    ImGui::TextWrapped(tr("shaded in the draft's colour: proposals the target kept; in the target's colour: the token the target drew itself (a correction after a rejection, or the bonus when all were kept); struck grey: rejected proposals (the last %d rounds). Every round costs one target pass."),
                        kRejectedRoundsKept);
     ImGui::PopStyleColor();
     ImGui::End();

@@ -307,7 +307,7 @@ void StepperPanel::DrawContents(UiContext& ui) {
     const Palette& pal = palette();
     const ImGuiStyle& st = ImGui::GetStyle();
     if (!stepper_) {
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.error), "No example: %s", error_.c_str());
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pal.error), tr("No example: %s"), error_.c_str());
         return;
     }
     const AttentionStepper& s = *stepper_;
@@ -335,7 +335,7 @@ void StepperPanel::DrawContents(UiContext& ui) {
                                     seg(" / √dₖ", Term::Scaled, !s.scaled()), seg(" + M", Term::Masked, !s.causal()),
                                     seg(")", Term::Probs), seg(" "), seg("V", Term::V)};
         eq_any |= draw_equation_line(a, heading, sub.output, true, &eq_hovered, ui);
-        std::vector<EqSegment> b = {seg("X", Term::X), seg(" = the input,   "), seg("Q = X W_Q", Term::Q), seg(",   "),
+        std::vector<EqSegment> b = {seg("X", Term::X), seg(tr(" = the input,   ")), seg("Q = X W_Q", Term::Q), seg(",   "),
                                     seg("K = X W_K", Term::K), seg(",   "), seg("V = X W_V", Term::V), seg(";   ")};
         if (H > 1) {
             std::string heads = "Concat(";
@@ -357,7 +357,7 @@ void StepperPanel::DrawContents(UiContext& ui) {
     if (show_nav) {
         const float bh = ImGui::GetFrameHeight();
         if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) prev();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("previous sub-step");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("previous sub-step"));
         ImGui::SameLine(0, st.ItemInnerSpacing.x);
         char counter[32];
         std::snprintf(counter, sizeof counter, "%d / %d", step + 1, s.step_count());
@@ -365,15 +365,15 @@ void StepperPanel::DrawContents(UiContext& ui) {
         ImGui::TextUnformatted(counter);
         ImGui::SameLine(0, st.ItemInnerSpacing.x);
         if (ImGui::ArrowButton("##next", ImGuiDir_Right)) next();
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("next sub-step");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("next sub-step"));
         ImGui::SameLine();
-        if (ImGui::Button("Restart", ImVec2(0, bh))) reset();
+        if (ImGui::Button((std::string(tr("Restart")) + "###restart").c_str(), ImVec2(0, bh))) reset();
         ImGui::SameLine(0, fs * 1.2f);
     }
     {
         ImGui::PushFont(heading);
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(150 / 255.f, 196 / 255.f, 1.0f, 1.0f));
-        const std::string title = sub.equation + (sub.per_head && H > 1 ? "   (head " + std::to_string(head + 1) + ")" : "");
+        const std::string title = sub.equation + (sub.per_head && H > 1 ? "   (" + std::string(tr("head")) + " " + std::to_string(head + 1) + ")" : "");
         if (ui.fonts) ui.fonts->request_text(title);
         ImGui::TextUnformatted(title.c_str());
         ImGui::PopStyleColor();
@@ -396,33 +396,33 @@ void StepperPanel::DrawContents(UiContext& ui) {
         ImGui::SetNextItemWidth(fs * 7);
         ImGui::SliderInt("dₖ", &config.d_k, 2, 16);
         config.d_k = std::clamp(config.d_k, 2, 16);  // Ctrl+click can type any number
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("numbers per query and key (d_model stays %d)", s.d_model());
-        same_line_if_room(text_w("heads") + 2 * (box + text_w("2") + st.ItemSpacing.x));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("numbers per query and key (d_model stays %d)"), s.d_model());
+        same_line_if_room(text_w(tr("heads")) + 2 * (box + text_w("2") + st.ItemSpacing.x));
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted("heads");
+        ImGui::TextUnformatted(tr("heads"));
         ImGui::SameLine();
         ImGui::RadioButton("1##h1", &config.n_heads, 1);
         ImGui::SameLine();
         ImGui::RadioButton("2##h2", &config.n_heads, 2);
         ImGui::EndDisabled();
-        same_line_if_room(box + text_w("scale by 1/√dₖ"));
-        ImGui::Checkbox("scale by 1/√dₖ", &config.scale);
-        same_line_if_room(box + text_w("causal mask"));
-        ImGui::Checkbox("causal mask", &config.causal);
-        same_line_if_room(fs * 6.5f + st.ItemInnerSpacing.x + text_w("seed"));
+        same_line_if_room(box + text_w(tr("scale by 1/√dₖ")));
+        ImGui::Checkbox((std::string(tr("scale by 1/√dₖ")) + "###scale").c_str(), &config.scale);
+        same_line_if_room(box + text_w(tr("causal mask")));
+        ImGui::Checkbox((std::string(tr("causal mask")) + "###causal").c_str(), &config.causal);
+        same_line_if_room(fs * 6.5f + st.ItemInnerSpacing.x + text_w(tr("seed")));
         ImGui::BeginDisabled(use_layer_);
         int seed = (int)config.seed;
         ImGui::SetNextItemWidth(fs * 6.5f);
-        if (ImGui::InputInt("seed", &seed, 1, 10)) config.seed = (uint64_t)std::max(0, seed);
+        if (ImGui::InputInt((std::string(tr("seed")) + "###seed").c_str(), &seed, 1, 10)) config.seed = (uint64_t)std::max(0, seed);
         ImGui::EndDisabled();
         if (H > 1) {
-            same_line_if_room(text_w("show") + H * (box + text_w("head 1") + st.ItemSpacing.x));
+            same_line_if_room(text_w(tr("show")) + H * (box + text_w(tr("head 1")) + st.ItemSpacing.x));
             ImGui::AlignTextToFramePadding();
-            ImGui::TextDisabled("show");
+            ImGui::TextDisabled("%s", tr("show"));
             for (int h = 0; h < H; h++) {
                 ImGui::SameLine();
                 char label[32];
-                std::snprintf(label, sizeof label, "head %d##show%d", h + 1, h);
+                std::snprintf(label, sizeof label, "%s %d###show%d", tr("head"), h + 1, h);
                 ImGui::RadioButton(label, &head, h);
             }
         }
@@ -645,8 +645,8 @@ void StepperPanel::DrawContents(UiContext& ui) {
     // for an input cell
     if (hov_item) {
         const StepMatrix& m = *hov_item->m;
-        const std::string where = m.label + "  row " + std::to_string(hov_r + 1) +
-                                  (m.rows_are_tokens ? " '" + m.row_labels[hov_r] + "'" : "") + ", column " +
+        const std::string where = m.label + "  " + tr("row") + " " + std::to_string(hov_r + 1) +
+                                  (m.rows_are_tokens ? " '" + m.row_labels[hov_r] + "'" : "") + tr(", ") + tr("column") + " " +
                                   std::to_string(hov_c + 1) + (m.cols_are_tokens ? " '" + m.col_labels[hov_c] + "'" : "");
         if (ui.fonts) ui.fonts->request_text(where);
         if (hov_item->output) {
@@ -668,7 +668,7 @@ void StepperPanel::DrawContents(UiContext& ui) {
             ImGui::PushFont(heading);
             ImGui::TextUnformatted(wrap_sum(prov.text, heading, heading->FontSize, wrap_w).c_str());
             ImGui::PopFont();
-            ImGui::TextDisabled("click to keep this sum on screen");
+            ImGui::TextDisabled("%s", tr("click to keep this sum on screen"));
         } else {
             ImGui::PushFont(heading);
             ImGui::TextUnformatted(format_2dp(m.at(hov_r, hov_c)).c_str());
@@ -691,16 +691,18 @@ void StepperPanel::DrawContents(UiContext& ui) {
         ImGui::TextUnformatted(kept_now.c_str());
         ImGui::PopFont();
     } else if (sub.output != Term::X) {
-        const std::string hint = "Hover a cell of " + out.label + " to see the cells and the sum that produced it; click to keep it.";
+        std::vector<char> hint_buf(out.label.size() + 256);
+        std::snprintf(hint_buf.data(), hint_buf.size(), tr("Hover a cell of %s to see the cells and the sum that produced it; click to keep it."), out.label.c_str());
+        const std::string hint = hint_buf.data();
         if (ui.fonts) ui.fonts->request_text(hint);
         ImGui::TextDisabled("%s", hint.c_str());
     } else {
-        ImGui::TextDisabled("Press → (or ▶) to compute the queries from X.");
+        ImGui::TextDisabled("%s", tr("Press → (or ▶) to compute the queries from X."));
     }
     char note[200];
     const StepperCheck& chk = s.check();
     std::snprintf(note, sizeof note,
-                  "Numbers from Attention::forward; recomputing softmax, P·V and W_O from them differs by at most %.1e.",
+                  tr("Numbers from Attention::forward; recomputing softmax, P·V and W_O from them differs by at most %.1e."),
                   std::max({chk.probs, chk.heads, chk.output}));
     const float note_y = area0.y + avail.y - small->FontSize - st.ItemSpacing.y;
     if (ImGui::GetCursorScreenPos().y < note_y) ImGui::SetCursorScreenPos(ImVec2(area0.x, note_y));

@@ -25,18 +25,18 @@ struct Kind {
 Kind kind_of(const std::string& name) {
     const uint32_t grey = pack_rgba(Rgb{0.55f, 0.58f, 0.64f}, 0.9f);
     if (name.rfind("blocks.", 0) == 0) {
-        if (name.find(".attn") != std::string::npos) return {"attention", plot_color(0, 0.9f)};
-        if (name.find(".ffn") != std::string::npos) return {"feed-forward", plot_color(1, 0.9f)};
+        if (name.find(".attn") != std::string::npos) return {tr_later("attention"), plot_color(0, 0.9f)};
+        if (name.find(".ffn") != std::string::npos) return {tr_later("feed-forward"), plot_color(1, 0.9f)};
         // a Mixture-of-Experts block (one group: its experts and router): every expert's FFN counts as parameters,
         // only the ones a token visits as compute
-        if (name.find(".moe") != std::string::npos) return {"experts + router", plot_color(1, 0.9f)};
-        if (name.find(".norm") != std::string::npos) return {"norms", grey};
-        return {"other", grey};
+        if (name.find(".moe") != std::string::npos) return {tr_later("experts + router"), plot_color(1, 0.9f)};
+        if (name.find(".norm") != std::string::npos) return {tr_later("norms"), grey};
+        return {tr_later("other"), grey};
     }
-    if (name == "embed") return {"embeddings", plot_color(2, 0.9f)};
-    if (name == "lm_head") return {"output head", plot_color(3, 0.9f)};
-    if (name.find("norm") != std::string::npos) return {"norms", grey};
-    return {"other", grey};
+    if (name == "embed") return {tr_later("embeddings"), plot_color(2, 0.9f)};
+    if (name == "lm_head") return {tr_later("output head"), plot_color(3, 0.9f)};
+    if (name.find("norm") != std::string::npos) return {tr_later("norms"), grey};
+    return {tr_later("other"), grey};
 }
 
 }  // namespace
@@ -51,8 +51,9 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
         return;
     }
     const ModelSummary& ms = run.live->summary();
-    if (seen_run_id != run.run_id) {
+    if (seen_run_id != run.run_id || seen_language != ui_language()) {
         seen_run_id = run.run_id;
+        seen_language = ui_language();
         labels.clear();
         tooltips.clear();
         params.clear();
@@ -60,10 +61,11 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
         // one bar per kind of component, summed over the layers; the tooltip lists the groups
         for (const auto& p : ms.parts) {
             const Kind k = kind_of(p.name);
-            auto it = std::find(labels.begin(), labels.end(), k.label);
+            const char* label = tr(k.label);
+            auto it = std::find(labels.begin(), labels.end(), label);
             size_t i = it - labels.begin();
             if (it == labels.end()) {
-                labels.push_back(k.label);
+                labels.push_back(label);
                 tooltips.push_back("");
                 params.push_back(0);
                 colors.push_back(k.color);
@@ -81,7 +83,7 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
         char buf[256];
         const int kv = m.kv_heads();
         const char* attn_kind = kv == m.n_heads ? "MHA" : kv == 1 ? "MQA" : "GQA";
-        std::snprintf(buf, sizeof buf, "%d layers · d_model %d · %d heads (%s) · d_ff %d %s · %s-norm %s · %s positions",
+        std::snprintf(buf, sizeof buf, tr("%d layers · d_model %d · %d heads (%s) · d_ff %d %s · %s-norm %s · %s positions"),
                       m.n_layers, m.d_model, m.n_heads, attn_kind, m.d_ff, to_string(m.ffn), to_string(m.placement),
                       m.norm == NormKind::LayerNorm ? "LayerNorm" : "RMSNorm", to_string(m.positions));
         (void)kv;
@@ -89,8 +91,8 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
         if (!ms.ffn_note.empty()) arch += " · FFN " + ms.ffn_note;  // how d_ff became the gated FFN's hidden size
         if (m.moe.enabled()) {  // the parameters hold every expert, the FLOPs only the ones a token visits
             char moe[160];
-            std::snprintf(moe, sizeof moe, " · MoE: %d experts (%s), %.3g per token, in %s block", m.moe.experts,
-                          to_string(m.moe.router), m.moe.experts_per_token(), m.moe.every == 1 ? "every" : "every other");
+            std::snprintf(moe, sizeof moe, m.moe.every == 1 ? tr(" · MoE: %d experts (%s), %.3g per token, in every block") : tr(" · MoE: %d experts (%s), %.3g per token, in every other block"), m.moe.experts,
+                          to_string(m.moe.router), m.moe.experts_per_token());
             arch += moe;
         }
     }
@@ -98,9 +100,9 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
     ImGui::TextUnformatted(format_count(ms.total_params).c_str());
     ImGui::PopFont();
     ImGui::SameLine();
-    ImGui::TextDisabled("parameters");
+    ImGui::TextDisabled("%s", tr("parameters"));
     char flops[64];
-    std::snprintf(flops, sizeof flops, "%s FLOP per token (forward)", format_si(ms.flops_per_token_forward).c_str());
+    std::snprintf(flops, sizeof flops, tr("%s FLOP per token (forward)"), format_si(ms.flops_per_token_forward).c_str());
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
     if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(flops).x) ImGui::NewLine();
     ImGui::TextUnformatted(flops);
@@ -109,12 +111,12 @@ void SummaryPanel::Draw(RunView& run, UiContext& ui) {
     ImGui::PopStyleColor();
     const double tps = run.training_now() && !ui.render ? run.tokens_per_second() : 0;
     if (tps > 0)
-        ImGui::TextWrapped("Training: %s tokens/s × %s FLOP = %s FLOP/s", format_si(tps).c_str(),
+        ImGui::TextWrapped(tr("Training: %s tokens/s × %s FLOP = %s FLOP/s"), format_si(tps).c_str(),
                     format_si(ms.flops_per_token_train).c_str(), format_si(tps * ms.flops_per_token_train).c_str());
     else
     {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().text_dim));
-        ImGui::TextWrapped("Training costs %s FLOP per token (forward + backward).", format_si(ms.flops_per_token_train).c_str());
+        ImGui::TextWrapped(tr("Training costs %s FLOP per token (forward + backward)."), format_si(ms.flops_per_token_train).c_str());
         ImGui::PopStyleColor();
     }
     const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -11,6 +11,7 @@ namespace noam::viz {
 
 struct SummaryPanel {
     uint64_t seen_run_id = ~0ull;
+    std::string seen_language;  // the labels are in the interface's language
     std::vector<std::string> labels, tooltips;
     std::vector<float> params;
     std::vector<unsigned int> colors;

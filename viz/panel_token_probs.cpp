@@ -67,7 +67,7 @@ void TokenProbsPanel::Draw(RunView& run, UiContext& ui) {
     }
     const Palette& pal = palette();
     if (scored > 0)
-        ImGui::Text("Step %s: mean p(next token) = %.2f over %d scored tokens", format_count(s.step).c_str(), mean_prob, scored);
+        ImGui::Text(tr("Step %s: mean p(next token) = %.2f over %d scored tokens"), format_count(s.step).c_str(), mean_prob, scored);
     TokenStripOptions o;
     o.font = ui.fonts->mono;
     o.dim = &unscored;
@@ -78,15 +78,15 @@ void TokenProbsPanel::Draw(RunView& run, UiContext& ui) {
     if (h >= 0) {
         ImGui::BeginTooltip();
         if (unscored[h]) {
-            ImGui::Text("'%s' (position %d): not scored", labels[h].c_str(), h);
+            ImGui::Text(tr("'%s' (position %d): not scored"), labels[h].c_str(), h);
         } else {
-            ImGui::Text("'%s' (position %d)", labels[h].c_str(), h);
-            ImGui::Text("p = %.3f from the tokens before it", prob[h]);
+            ImGui::Text(tr("'%s' (position %d)"), labels[h].c_str(), h);
+            ImGui::Text(tr("p = %.3f from the tokens before it"), prob[h]);
         }
         ImGui::EndTooltip();
     }
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextWrapped("colour: the model's probability of each token given the ones before it, dark 0 → yellow 1; grey: not scored");
+    ImGui::TextWrapped("%s", tr("colour: the model's probability of each token given the ones before it, dark 0 → yellow 1; grey: not scored"));
     ImGui::PopStyleColor();
     ImGui::End();
 }

@@ -6,6 +6,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include "i18n.h"
 #include "theme.h"
 
 namespace noam::viz {
@@ -140,14 +141,14 @@ void ReplayScrubber::DrawStrip(RunView& run, UiContext& ui) {
     int step = active ? cursor_step : last;
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::AlignTextToFramePadding();
-    if (active) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), "replay");
-    else ImGui::TextDisabled("replay");
+    if (active) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), "%s", tr("replay"));
+    else ImGui::TextDisabled("%s", tr("replay"));
     ImGui::SameLine();
-    const char* hint = active ? "Esc: live" : "Shift+Left";
+    const char* hint = active ? tr("Esc: live") : "Shift+Left";
     const float hint_w = ImGui::CalcTextSize(hint).x + ImGui::GetStyle().ItemSpacing.x;
     ImGui::SetNextItemWidth(std::max(40.0f, ImGui::GetContentRegionAvail().x - hint_w));
     if (active) ImGui::PushStyleColor(ImGuiCol_SliderGrab, kReplayColor);
-    const bool moved = ImGui::SliderInt("##replay", &step, first, last, active ? "step %d" : "live: step %d");
+    const bool moved = ImGui::SliderInt("##replay", &step, first, last, active ? tr("step %d") : tr("live: step %d"));
     if (active) ImGui::PopStyleColor();
     if (moved) to_step(step);
     ImGui::SameLine();
@@ -168,21 +169,21 @@ void ReplayScrubber::DrawCursor(const RunView& run, const PlotResult& plot, UiCo
     if (ui.regions) ui.regions->record("replay_cursor", {x - 1, c.y, 2, c.h});
     // the values at the cursor's step (the history holds every step; validation where it ran, else the last before)
     char buf[160];
-    int n = std::snprintf(buf, sizeof buf, "step %d", cursor_step);
+    int n = std::snprintf(buf, sizeof buf, tr("step %d"), cursor_step);
     auto it = std::lower_bound(run.history.begin(), run.history.end(), cursor_step,
                                [](const StepRecord& r, int s) { return r.step < s; });
     if (it != run.history.end() && it->step == cursor_step) {
-        n += std::snprintf(buf + n, sizeof buf - n, "  loss %.3f  lr %.2e", it->loss, it->lr);
+        n += std::snprintf(buf + n, sizeof buf - n, tr("  loss %.3f  lr %.2e"), it->loss, it->lr);
         for (auto v = it;; --v) {
             if (v->val_loss >= 0) {
-                n += std::snprintf(buf + n, sizeof buf - n, "  val %.3f (step %d)", v->val_loss, v->step);
+                n += std::snprintf(buf + n, sizeof buf - n, tr("  val %.3f (step %d)"), v->val_loss, v->step);
                 break;
             }
             if (v == run.history.begin()) break;
         }
     }
     if (index >= 0 && index < (int)frames.size())
-        std::snprintf(buf + n, sizeof buf - n, "  picture: step %d", frames[index]->step);
+        std::snprintf(buf + n, sizeof buf - n, tr("  picture: step %d"), frames[index]->step);
     const ImVec2 ts = ImGui::CalcTextSize(buf);
     const float tx = std::clamp(x + 6, c.x + 2, std::max(c.x + 2, c.right() - ts.x - 2));
     const float ty = c.bottom() - ts.y - 4;  // at the foot of the plot: the legend sits at its top
@@ -202,7 +203,7 @@ nlohmann::json ReplayScrubber::state() const {
 
 void draw_replay_banner(const Snapshot& s, const UiContext& ui) {
     if (!s.is_replay()) return;
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), "replay: step %d (kept every %d)  -  live is step %d",
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kReplayColor), tr("replay: step %d (kept every %d)  -  live is step %d"),
                        s.replay_step, s.replay_every, s.step);
     const ImVec2 a = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
     const float t = std::max(1.0f, 2.0f * ui.scale);

@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "i18n.h"
 #include "run_files.h"
 #include "theme.h"
 
@@ -30,7 +31,7 @@ std::string RunFilesDialog::poll() {
             ++it;
             continue;
         }
-        if (!it->view->live) error = "the run was replaced before it was saved";
+        if (!it->view->live) error = tr("the run was replaced before it was saved");
         else if (r.ok) saved_.push_back(r.path);
         else error = r.error;
         it = pending_.erase(it);
@@ -39,7 +40,7 @@ std::string RunFilesDialog::poll() {
     if (!finished || !pending_.empty()) return "";
     if (saved_.empty()) return "";
     error.clear();
-    std::string line = "saved";
+    std::string line = tr("saved");
     for (size_t i = 0; i < saved_.size(); i++) line += (i ? ", " : " ") + saved_[i];
     return line;
 }
@@ -60,7 +61,7 @@ void RunFilesDialog::key_up_down(int delta) {
 
 std::string RunFilesDialog::DrawOpen(UiContext& ui) {
     if (want_show_) {
-        ImGui::OpenPopup("Open run");
+        ImGui::OpenPopup(tr_title("Open run", "open_run").c_str());
         want_show_ = false;
         shown_ = true;
     }
@@ -68,14 +69,14 @@ std::string RunFilesDialog::DrawOpen(UiContext& ui) {
     std::string chosen;
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     const float width = 600 * ui.scale;  // fixed: the modal grows in height only (an error line, more files)
-    if (!ImGui::BeginPopupModal("Open run", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (!ImGui::BeginPopupModal(tr_title("Open run", "open_run").c_str(), nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_AlwaysAutoResize)) {
         shown_ = false;
         return "";
     }
-    ImGui::TextDisabled("Saved runs in %s (newest first):", runs_dir.c_str());
+    ImGui::TextDisabled(tr("Saved runs in %s (newest first):"), runs_dir.c_str());
     const float list_h = ImGui::GetTextLineHeightWithSpacing() * std::clamp((int)files_.size(), 3, 10);
     if (ImGui::BeginChild("files", ImVec2(width, list_h), true)) {
-        if (files_.empty()) ImGui::TextDisabled("none yet: File > Save run (Ctrl+S) writes one here");
+        if (files_.empty()) ImGui::TextDisabled("%s", tr("none yet: File > Save run (Ctrl+S) writes one here"));
         for (int i = 0; i < (int)files_.size(); i++) {
             const std::string name = std::filesystem::path(files_[i]).filename().string();
             if (ImGui::Selectable(name.c_str(), i == selected_, ImGuiSelectableFlags_AllowDoubleClick)) {
@@ -86,7 +87,7 @@ std::string RunFilesDialog::DrawOpen(UiContext& ui) {
         }
     }
     ImGui::EndChild();
-    ImGui::TextUnformatted("File");
+    ImGui::TextUnformatted(tr("File"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(width - ImGui::GetCursorPosX() + ImGui::GetStyle().WindowPadding.x);
     if (ImGui::InputText("##path", path_, sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue)) confirm_ = true;
@@ -95,9 +96,9 @@ std::string RunFilesDialog::DrawOpen(UiContext& ui) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().error), "%s", error.c_str());
         ImGui::PopTextWrapPos();
     }
-    if (ImGui::Button("Open")) confirm_ = true;
+    if (ImGui::Button((std::string(tr("Open")) + "###open").c_str())) confirm_ = true;
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) close();
+    if (ImGui::Button((std::string(tr("Cancel")) + "###cancel").c_str())) close();
     if (confirm_) {
         confirm_ = false;
         if (path_[0]) chosen = path_;

@@ -4,6 +4,7 @@
 #include "theme.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "i18n.h"
 
@@ -40,7 +41,9 @@ bool RunSet::start_companions(const std::string& label, const std::vector<std::p
         if (primary && !primary->watched_param.empty()) c->view.watch_param(primary->watched_param);
         c->view.lockstep = primary && primary->lockstep;
         if (!c->view.start(cfg, false)) {
-            error = "the run \"" + name + "\" could not start: " + c->view.start_error;
+            std::vector<char> msg(name.size() + c->view.start_error.size() + 256);
+            std::snprintf(msg.data(), msg.size(), tr("the run \"%s\" could not start: %s"), name.c_str(), c->view.start_error.c_str());
+            error = msg.data();
             clear_companions();
             return false;
         }

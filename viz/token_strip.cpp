@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "i18n.h"
 #include "layout.h"
 #include "theme.h"
 
@@ -49,11 +50,11 @@ int TokenStrip(const char* id, const std::vector<std::string>& labels, const flo
     }
     if (hovered >= 0 && opt.tooltip) {
         ImGui::BeginTooltip();
-        ImGui::Text("token %d  '%s'", hovered, labels[hovered].c_str());
+        ImGui::Text(tr("token %d  '%s'"), hovered, labels[hovered].c_str());
         if (values) {
             char buf[64];
             std::snprintf(buf, sizeof buf, opt.value_format, values[hovered]);
-            ImGui::Text("%s %s", opt.value_name, buf);
+            ImGui::Text("%s %s", opt.value_name ? tr(opt.value_name) : tr("value"), buf);
         }
         ImGui::EndTooltip();
     }

@@ -15,7 +15,7 @@ struct TokenStripOptions {
     float lo = 0, hi = 1, gamma = 1;
     int highlight = -1;                 // outlined in the accent colour (e.g. the query token)
     ImFont* font = nullptr;             // default: the current font
-    const char* value_name = "value";   // in the tooltip
+    const char* value_name = nullptr;   // in the tooltip, translated there (nullptr: "value")
     const char* value_format = "%.3f";
     bool tooltip = true;                // false: the caller draws its own for the returned index
     const std::vector<bool>* dim = nullptr;  // per token: draw without a tint (e.g. positions not scored)
